@@ -1,0 +1,68 @@
+"""The build, as a recipe: load config → read content → check → derive → render → write.
+
+Nothing is written until everything has been read, checked and rendered; then the new site is
+swapped in at once, so a failed build leaves the previous output as it was.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from generator import derive
+from generator.config import load_site
+from generator.content import load_content
+from generator.facts import Facts, compute_facts
+from generator.model import Content
+from generator.output import SiteFiles
+from generator.problems import ContentError, Problem, Problems, UsageError
+from generator.render.site import render_all
+
+
+@dataclass(frozen=True)
+class Checked:
+    """Content that was read and checked, with the problems found (warnings, at most)."""
+
+    content: Content
+    facts: Facts
+    warnings: list[Problem]
+
+
+def check(source: Path, now: datetime, strict: bool = False) -> Checked:
+    """Read and validate a site; raise :class:`ContentError` listing every problem.
+
+    Warnings (an overdue promise, say) fail only with ``strict``.
+    """
+    problems = Problems()
+    site = load_site(source, problems)
+    if site is None:
+        raise ContentError(problems.sorted())
+    content = load_content(site, problems)
+    derive.check_promises(content, now, problems)
+    if problems.errors or (strict and problems.warnings):
+        raise ContentError(problems.sorted())
+    return Checked(content, compute_facts(content, now), problems.sorted())
+
+
+def render(checked: Checked) -> SiteFiles:
+    return render_all(checked.content, checked.facts, checked.facts.now)
+
+
+def build(source: Path, output: Path, now: datetime, strict: bool = False) -> Checked:
+    """Build the site at ``source`` into ``output``."""
+    guard_output(source, output)
+    checked = check(source, now, strict)
+    render(checked).write_atomically(output)
+    return checked
+
+
+def guard_output(source: Path, output: Path) -> None:
+    """Refuse an output folder whose replacement would delete the site's own files."""
+    source, output = source.resolve(), output.resolve()
+    if output == source or output in source.parents:
+        raise UsageError(f"the output folder {output} holds the site's own files; "
+                         "choose another, e.g. --output _site")
+    if (output / "site.yaml").exists() or (output / "content").is_dir():
+        raise UsageError(f"the output folder {output} looks like a site source (it has "
+                         "site.yaml or content/); choose another, e.g. --output _site")

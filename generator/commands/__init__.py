@@ -1,0 +1,1 @@
+"""Subcommands beyond build and check: each module has ``setup(subparsers)``."""

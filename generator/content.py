@@ -1,0 +1,299 @@
+"""Reading incident files, ``content/incidents/<id>.md`` (SPEC section 3).
+
+A file is YAML front matter between ``---`` lines, then updates: each a level-2 heading
+``## <time> <separator> <Status>`` and the Markdown under it. Every problem is reported at its
+line in the file; a file with errors is left out and the build fails.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from markdown_it import MarkdownIt
+
+from generator import yamlfile
+from generator.config import ID_PATTERN
+from generator.model import (
+    IMPACT_TO_STATUS,
+    IMPACTS,
+    INCIDENT_COMPONENT_STATUSES,
+    INCIDENT_STATUSES,
+    MAINTENANCE_COMPONENT_STATUSES,
+    MAINTENANCE_STATUSES,
+    UNDER_MAINTENANCE,
+    UPDATE,
+    Content,
+    Incident,
+    Site,
+    Update,
+)
+from generator.problems import Problems
+from generator.times import UTC, TimeError, parse_time
+
+FRONT_MATTER_KEYS = ("title", "components", "impact", "started", "next_update", "maintenance")
+SEPARATORS = ("—", "–", "-", "|", "·")
+_HEADING = re.compile(
+    r"^(?P<time>.+?)\s+(?:" + "|".join(re.escape(s) for s in SEPARATORS)
+    + r")\s+(?P<status>[A-Za-z][A-Za-z _-]*?)\s*$"
+)
+HEADING_EXAMPLE = "## 2026-11-20 14:05 — Investigating"
+
+_parser = MarkdownIt("commonmark")
+
+
+def incidents_dir(source: Path) -> Path:
+    return source / "content" / "incidents"
+
+
+def load_content(site: Site, problems: Problems) -> Content:
+    """Read every incident file of the site; problems go to ``problems``."""
+    folder = incidents_dir(site.source)
+    incidents = []
+    if folder.is_dir():
+        for path in sorted(folder.iterdir()):
+            if path.suffix != ".md" or path.name.startswith("."):
+                continue
+            incident = load_incident(path, site, problems)
+            if incident is not None:
+                incidents.append(incident)
+    incidents.sort(key=lambda i: (i.first_update.time, i.id), reverse=True)
+    return Content(site=site, incidents=tuple(incidents))
+
+
+def normalize_status(word: str) -> str:
+    return re.sub(r"[\s_-]+", "_", word.strip().lower())
+
+
+def load_incident(path: Path, site: Site, problems: Problems) -> Incident | None:
+    """Read one incident file; report its problems and return None if it has errors."""
+    errors_before = len(problems.errors)
+    incident_id = path.stem
+    if not ID_PATTERN.match(incident_id):
+        problems.error(path, 0, f"the file name {path.name!r} cannot be an incident id: use "
+                       "lower-case letters, digits and dashes, e.g. 2026-11-20-api-errors.md")
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        problems.error(path, 0, f"cannot read this file as UTF-8 text: {exc}")
+        return None
+    text = text.lstrip("\ufeff")
+    lines = text.splitlines()
+    if not lines or lines[0].strip() != "---":
+        problems.error(path, 1, "an incident file starts with front matter between '---' lines:\n"
+                       "---\ntitle: Elevated error rates on the API\ncomponents:\n"
+                       "  api: partial_outage\n---")
+        return None
+    try:
+        end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
+    except StopIteration:
+        problems.error(path, 1, "the front matter is not closed: add a line '---' after it")
+        return None
+    zone = site.timezone
+    try:
+        meta = yamlfile.load("\n".join(lines[1:end])) or yamlfile.Located()
+    except yamlfile.YamlError as exc:
+        problems.error(path, exc.line + 1, str(exc))
+        return None
+    if not isinstance(meta, dict):
+        problems.error(path, 2, "the front matter must be keys such as title: and components:")
+        return None
+
+    def line(key: str) -> int:
+        return yamlfile.line_of(meta, key, 1) + 1 if key in meta else 1
+
+    for key in meta:
+        if key not in FRONT_MATTER_KEYS:
+            problems.error(path, line(key), f"unknown key {key!r}; the keys are: "
+                           f"{', '.join(FRONT_MATTER_KEYS)}")
+
+    title = meta.get("title")
+    if title is None or isinstance(title, bool | dict | list) or not str(title).strip():
+        problems.error(path, line("title") if "title" in meta else 2,
+                       "title is required and must not be empty, e.g. "
+                       "title: Elevated error rates on the API")
+        title = ""
+
+    def read_time(key: str, value: Any, at: int) -> datetime | None:
+        if value is None or isinstance(value, bool | dict | list):
+            problems.error(path, at, f"{key} must be a time such as 2026-11-20 14:05")
+            return None
+        try:
+            return parse_time(str(value), zone).astimezone(UTC)
+        except TimeError as exc:
+            problems.error(path, at, f"{key}: {exc}")
+            return None
+
+    maintenance_start = maintenance_end = None
+    is_maintenance = "maintenance" in meta
+    if is_maintenance:
+        window = meta["maintenance"]
+        if not isinstance(window, dict) or set(window) != {"start", "end"}:
+            problems.error(path, line("maintenance"), "maintenance needs a start and an end, "
+                           "e.g. maintenance: {start: 2026-11-25 02:00, end: 2026-11-25 04:00}")
+        else:
+            at_start = yamlfile.line_of(window, "start", 0) + 1 if isinstance(
+                window, yamlfile.Located) else line("maintenance")
+            at_end = yamlfile.line_of(window, "end", 0) + 1 if isinstance(
+                window, yamlfile.Located) else line("maintenance")
+            maintenance_start = read_time("maintenance start", window["start"], at_start)
+            maintenance_end = read_time("maintenance end", window["end"], at_end)
+            if maintenance_start and maintenance_end and maintenance_end <= maintenance_start:
+                problems.error(path, at_end, "the maintenance must end after it starts")
+
+    impact = meta.get("impact")
+    if impact is not None and impact not in IMPACTS:
+        problems.error(path, line("impact"), f"unknown impact {impact!r}; use one of: "
+                       f"{', '.join(IMPACTS)}")
+        impact = None
+
+    unknown: list[tuple[int, str]] = []  # components not (or no longer) in site.yaml
+    components = _read_components(meta, line("components"), path, site, problems,
+                                  impact, is_maintenance, unknown)
+    started = read_time("started", meta["started"], line("started")) if "started" in meta \
+        else None
+    next_update = (read_time("next_update", meta["next_update"], line("next_update"))
+                   if "next_update" in meta and meta["next_update"] is not None else None)
+
+    updates = _read_updates(lines, end + 1, path, zone, problems, is_maintenance)
+    if not updates and len(problems.errors) == errors_before:
+        problems.error(path, end + 1, "there are no updates: add one under the front matter, "
+                       f"e.g.\n{HEADING_EXAMPLE}\nWe are investigating reports of errors.")
+    finished = updates and max(updates, key=lambda u: (u.time, -u.position)).status in (
+        "resolved", "postmortem", "completed")
+    for at, message in unknown:
+        # A finished incident keeps its history when a component is retired from site.yaml.
+        if finished:
+            problems.warning(path, at, message + "; it is left out of this past incident")
+        else:
+            problems.error(path, at, message)
+    if len(problems.errors) > errors_before:
+        return None
+    key_lines = tuple((str(key), line(str(key))) for key in meta)
+    return Incident(
+        id=incident_id,
+        path=path,
+        title=str(title).strip(),
+        updates=tuple(sorted(updates, key=lambda u: (u.time, -u.position))),
+        components=tuple(components),
+        impact=impact,
+        started=started,
+        next_update=next_update,
+        maintenance_start=maintenance_start,
+        maintenance_end=maintenance_end,
+        lines=key_lines,
+    )
+
+
+def _read_components(
+    meta: Any, at: int, path: Path, site: Site, problems: Problems,
+    impact: str | None, is_maintenance: bool, unknown: list[tuple[int, str]],
+) -> list[tuple[str, str]]:
+    raw = meta.get("components")
+    if raw is None:
+        return []
+    allowed = MAINTENANCE_COMPONENT_STATUSES if is_maintenance else INCIDENT_COMPONENT_STATUSES
+    known = ", ".join(sorted(site.by_id)) or "(none)"
+    out: list[tuple[str, str]] = []
+    if isinstance(raw, list):
+        entries: list[tuple[Any, Any, int]] = [
+            (item, None, (raw.item_lines[i] + 1) if isinstance(raw, yamlfile.LocatedList)
+             else at) for i, item in enumerate(raw)]
+    elif isinstance(raw, dict):
+        entries = [(key, value, yamlfile.line_of(raw, key, at - 1) + 1)
+                   for key, value in raw.items()]
+    else:
+        problems.error(path, at, "components must be a map such as\n  api: partial_outage\n"
+                       "or a list such as [api, db]")
+        return []
+    for component_id, status, item_line in entries:
+        if not isinstance(component_id, str) or component_id not in site.by_id:
+            unknown.append((item_line, f"unknown component {component_id!r}; the components "
+                            f"in site.yaml are: {known}"))
+            continue
+        if status is None:
+            if is_maintenance:
+                status = UNDER_MAINTENANCE
+            elif impact in IMPACT_TO_STATUS:
+                status = IMPACT_TO_STATUS[impact]
+            else:
+                problems.error(path, item_line if isinstance(raw, dict) else at,
+                               f"component {component_id!r} has no status: give one "
+                               f"({component_id}: partial_outage) or set impact: minor, "
+                               "major or critical")
+                continue
+        elif status not in allowed:
+            problems.error(path, item_line, f"unknown status {status!r} for {component_id!r}; "
+                           f"use one of: {', '.join(allowed)}")
+            continue
+        out.append((component_id, str(status)))
+    return out
+
+
+def _read_updates(
+    lines: list[str], body_start: int, path: Path, zone: ZoneInfo, problems: Problems,
+    is_maintenance: bool,
+) -> list[Update]:
+    body = "\n".join(lines[body_start:])
+    tokens = _parser.parse(body)
+    statuses = (MAINTENANCE_STATUSES if is_maintenance else INCIDENT_STATUSES) + (UPDATE,)
+    shown = ", ".join(s.replace("_", " ").capitalize() for s in statuses)
+    headings: list[tuple[int, str]] = []  # (0-based line in body, heading text)
+    for index, token in enumerate(tokens):
+        if token.type != "heading_open" or token.map is None:
+            continue
+        start = token.map[0]
+        file_line = body_start + start + 1
+        if token.tag == "h2" and token.markup == "##":
+            headings.append((start, tokens[index + 1].content))
+        elif token.tag == "h2":
+            problems.error(path, file_line + 1, "a line of dashes under text makes it a "
+                           "heading; leave a blank line above it for a rule, or write the "
+                           f"update heading as {HEADING_EXAMPLE}")
+        elif token.tag == "h1":
+            problems.error(path, file_line, "a level-1 heading cannot stand in an incident: "
+                           f"updates start with '## ' ({HEADING_EXAMPLE}), and headings inside "
+                           "an update start at '###'")
+    body_lines = lines[body_start:]
+    first = headings[0][0] if headings else len(body_lines)
+    for offset, text in enumerate(body_lines[:first]):
+        if text.strip():
+            problems.error(path, body_start + offset + 1, "text before the first update: "
+                           f"every update starts with a heading such as {HEADING_EXAMPLE}")
+            break
+    updates = []
+    for position, (start, heading) in enumerate(headings):
+        file_line = body_start + start + 1
+        stop = headings[position + 1][0] if position + 1 < len(headings) else len(body_lines)
+        text = "\n".join(body_lines[start + 1:stop]).strip("\n")
+        match = _HEADING.match(heading.strip())
+        if not match:
+            problems.error(path, file_line, f"cannot read the update heading {heading!r}; "
+                           f"write it as {HEADING_EXAMPLE} (a time, a dash, a status)")
+            continue
+        try:
+            when = parse_time(match["time"], zone).astimezone(UTC)
+        except TimeError as exc:
+            problems.error(path, file_line, str(exc))
+            continue
+        status = normalize_status(match["status"])
+        if status not in statuses:
+            kind = "a maintenance" if is_maintenance else "an incident"
+            problems.error(path, file_line, f"unknown status {match['status']!r} for {kind}; "
+                           f"use one of: {shown}")
+            continue
+        if not text.strip():
+            problems.error(path, file_line, "this update has no text: write what is known "
+                           "under the heading")
+            continue
+        updates.append(Update(time=when, status=status, body=_dedent_block(text),
+                              line=file_line, position=position,
+                              written_status=match["status"].strip()))
+    return updates
+
+
+def _dedent_block(text: str) -> str:
+    return text.strip("\n").rstrip()

@@ -1,0 +1,47 @@
+"""Markdown to safe HTML for update texts.
+
+Raw HTML is shown as text, never run; only http, https, mailto and relative links are kept
+(SPEC section 6). Update headings start at ``###``, so they stay below the page's own.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from typing import Any
+
+from markdown_it import MarkdownIt
+from markdown_it.common.utils import escapeHtml
+from markupsafe import Markup
+
+SAFE_SCHEMES = ("http", "https", "mailto")
+
+
+def _validate_link(url: str) -> bool:
+    scheme = urlsplit(url.strip()).scheme.lower()
+    return scheme in SAFE_SCHEMES or (scheme == "" and not url.strip().startswith("//"))
+
+
+def _make_parser() -> MarkdownIt:
+    # "js-default" escapes raw HTML; linkify stays off so nothing is guessed.
+    parser = MarkdownIt("js-default").enable("table").enable("strikethrough")
+    parser.validateLink = _validate_link  # type: ignore[method-assign]
+    parser.add_render_rule("image", _image_as_link)
+    return parser
+
+
+def _image_as_link(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> str:
+    """An image becomes a link to it: a status page loads nothing from other hosts."""
+    token = tokens[idx]
+    src = escapeHtml(token.attrGet("src") or "")
+    alt = escapeHtml(self.renderInlineAsText(token.children or [], options, env) or "image")
+    return f'<a href="{src}">{alt}</a>'
+
+
+
+_parser = _make_parser()
+
+
+def render_markdown(text: str) -> Markup:
+    """HTML for an update's text; safe to put on a page as it is."""
+    return Markup(_parser.render(text))

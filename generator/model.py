@@ -1,0 +1,165 @@
+"""The typed model of a status site, built once by :mod:`generator.config` and
+:mod:`generator.content`. Derived facts (status now, uptime, overdue promises) are functions of
+this model and "now" in :mod:`generator.derive`; nothing here changes after it is read.
+
+All datetimes are timezone-aware and held in UTC; pages show them in the site's zone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+# Component statuses, best first. The order is the severity order of SPEC section 4.
+OPERATIONAL = "operational"
+UNDER_MAINTENANCE = "under_maintenance"
+DEGRADED = "degraded_performance"
+PARTIAL = "partial_outage"
+MAJOR = "major_outage"
+COMPONENT_STATUSES = (OPERATIONAL, UNDER_MAINTENANCE, DEGRADED, PARTIAL, MAJOR)
+INCIDENT_COMPONENT_STATUSES = (DEGRADED, PARTIAL, MAJOR)
+MAINTENANCE_COMPONENT_STATUSES = (UNDER_MAINTENANCE, DEGRADED, PARTIAL, MAJOR)
+
+IMPACTS = ("none", "minor", "major", "critical")
+IMPACT_TO_STATUS = {"minor": DEGRADED, "major": PARTIAL, "critical": MAJOR}
+STATUS_TO_IMPACT = {DEGRADED: "minor", PARTIAL: "major", MAJOR: "critical"}
+
+INCIDENT_STATUSES = ("investigating", "identified", "monitoring", "resolved", "postmortem")
+MAINTENANCE_STATUSES = ("scheduled", "in_progress", "verifying", "completed")
+UPDATE = "update"  # more news, same status as before
+UNRESOLVED = ("investigating", "identified", "monitoring")
+
+
+def severity(status: str) -> int:
+    """Rank of a component status: higher is worse."""
+    return COMPONENT_STATUSES.index(status)
+
+
+@dataclass(frozen=True)
+class Component:
+    """A component of the service, or a group of components (``children`` not empty)."""
+
+    id: str
+    name: str
+    description: str = ""
+    since: date | None = None  # first day counted in uptime
+    group_id: str | None = None  # the group this component belongs to
+    children: tuple[str, ...] = ()  # for a group: its components' ids, in order
+    line: int = 0  # where it is defined in site.yaml
+
+    @property
+    def is_group(self) -> bool:
+        return bool(self.children)
+
+
+@dataclass(frozen=True)
+class Site:
+    """What site.yaml says."""
+
+    name: str
+    url: str  # absolute, ends with "/"
+    timezone: ZoneInfo
+    language: str = "en"
+    description: str = ""
+    links: tuple[tuple[str, str], ...] = ()  # (label key, URL), in the order written
+    mirrors: tuple[str, ...] = ()
+    max_silence: timedelta = timedelta(minutes=60)
+    theme: str = "default"
+    messages: tuple[tuple[str, str], ...] = ()  # default update messages a site overrides
+    components: tuple[Component, ...] = ()  # top level, in order: components and groups
+    by_id: dict[str, Component] = field(default_factory=dict, compare=False, hash=False)
+    path: Path = Path("site.yaml")
+    source: Path = Path(".")
+
+    @property
+    def title(self) -> str:
+        return f"{self.name} Status"
+
+    @property
+    def leaves(self) -> tuple[Component, ...]:
+        """Every component that is not a group, in page order."""
+        out: list[Component] = []
+        for component in self.components:
+            if component.is_group:
+                out.extend(self.by_id[child] for child in component.children)
+            else:
+                out.append(component)
+        return tuple(out)
+
+    @property
+    def all_components(self) -> tuple[Component, ...]:
+        """Groups and components in page order, each group before its members."""
+        out: list[Component] = []
+        for component in self.components:
+            out.append(component)
+            out.extend(self.by_id[child] for child in component.children)
+        return tuple(out)
+
+    def expand(self, component_id: str) -> tuple[str, ...]:
+        """The leaf components an id stands for: a group's members, or the component itself."""
+        component = self.by_id.get(component_id)
+        if component is None:
+            return ()
+        return component.children if component.is_group else (component.id,)
+
+
+@dataclass(frozen=True)
+class Update:
+    """One update of an incident or maintenance: a heading and the Markdown under it."""
+
+    time: datetime
+    status: str  # one of INCIDENT_STATUSES / MAINTENANCE_STATUSES, or UPDATE
+    body: str  # Markdown, as written
+    line: int  # the line of its heading
+    position: int  # 0 for the update highest in the file
+    written_status: str = ""  # the status word as the writer typed it
+
+
+@dataclass(frozen=True)
+class Incident:
+    """An incident or, with ``maintenance_start`` set, a scheduled maintenance."""
+
+    id: str
+    path: Path
+    title: str
+    updates: tuple[Update, ...]  # oldest first; of two at the same time, lower in the file first
+    components: tuple[tuple[str, str], ...] = ()  # (id as listed, status while affected)
+    impact: str | None = None  # as written; see derive.incident_impact for the default
+    started: datetime | None = None
+    next_update: datetime | None = None
+    maintenance_start: datetime | None = None
+    maintenance_end: datetime | None = None
+    lines: tuple[tuple[str, int], ...] = ()  # front matter key -> line in the file
+
+    @property
+    def is_maintenance(self) -> bool:
+        return self.maintenance_start is not None
+
+    def line_of(self, key: str) -> int:
+        return dict(self.lines).get(key, 1)
+
+    @property
+    def first_update(self) -> Update:
+        return self.updates[0]
+
+    @property
+    def latest_update(self) -> Update:
+        return self.updates[-1]
+
+    @property
+    def updates_newest_first(self) -> tuple[Update, ...]:
+        return tuple(reversed(self.updates))
+
+    @property
+    def listed_ids(self) -> tuple[str, ...]:
+        return tuple(component_id for component_id, _ in self.components)
+
+
+@dataclass(frozen=True)
+class Content:
+    """Everything a build reads: the site and its incidents (maintenance included)."""
+
+    site: Site
+    incidents: tuple[Incident, ...]  # newest first by creation, then by id

@@ -1,0 +1,11 @@
+"""Renderers: each writes one family of output files. :data:`RENDERERS` runs in order."""
+
+from __future__ import annotations
+
+from generator.render import feeds, pages
+from generator.render.site import Renderer
+
+RENDERERS: list[Renderer] = [
+    pages.render_pages,
+    feeds.render_feeds,
+]

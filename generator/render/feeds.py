@@ -1,0 +1,139 @@
+"""Atom and RSS feeds, written with feedgen (SPEC section 6).
+
+- ``history.atom|rss``: one entry per incident or maintenance (latest 50), holding all its
+  updates newest first as ``<strong>Status</strong> - text``, the form Statuspage's feeds use.
+- ``updates.atom|rss``: one entry per update (latest 100), so every update reaches readers
+  and RSS-to-chat bridges as a new item.
+- ``components/<id>/history.atom|rss``: every incident that lists the component or its group.
+
+Entry ids are the incident's URL (and the update's anchor): they never change once published.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from feedgen.feed import FeedGenerator
+from markupsafe import Markup, escape
+
+from generator import __version__
+from generator.model import Incident, Update
+from generator.render.pages import incidents_of
+from generator.render.site import RenderContext
+
+HISTORY_ENTRIES = 50
+UPDATE_ENTRIES = 100
+
+
+def status_label(ctx: RenderContext, incident: Incident, update: Update) -> str:
+    """The status word of an update as the pages show it."""
+    labels = ctx.env.globals.get("status_labels")
+    word = update.status
+    if isinstance(labels, dict) and word in labels:
+        return str(labels[word])
+    return word.replace("_", " ").capitalize()
+
+
+def update_html(ctx: RenderContext, incident: Incident, update: Update) -> Markup:
+    """``<p><small>time</small><br><strong>Status</strong> - text</p>``, as Statuspage writes."""
+    lead = Markup("<small>{}</small><br><strong>{}</strong> - ").format(
+        ctx.fmt.datetime_text(update.time), status_label(ctx, incident, update))
+    body = ctx.html(incident, update)
+    if body.startswith("<p>"):
+        return Markup("<p>") + lead + Markup(body[3:])
+    return Markup("<p>") + lead + Markup("</p>") + body
+
+
+def incident_html(ctx: RenderContext, incident: Incident) -> str:
+    return str(Markup("\n").join(update_html(ctx, incident, u)
+                                 for u in incident.updates_newest_first))
+
+
+def _feed(ctx: RenderContext, path: str, title: str, page: str, updated: datetime | None,
+          kind: str) -> FeedGenerator:
+    site = ctx.site
+    feed = FeedGenerator()
+    feed.id(ctx.absolute(path))
+    feed.title(title)
+    feed.link(href=ctx.absolute(page), rel="alternate")
+    feed.link(href=ctx.absolute(path), rel="self")
+    feed.description(site.description or f"{site.title}: {kind}")
+    feed.language(site.language)
+    feed.generator("statusgen", __version__)
+    stamp = updated or ctx.now
+    feed.updated(stamp)
+    feed.lastBuildDate(stamp)
+    return feed
+
+
+def _write(ctx: RenderContext, feed: FeedGenerator, base: str) -> None:
+    ctx.files.add(f"{base}.atom", feed.atom_str(pretty=True))
+    rss = _rss_variant(ctx, feed, base)
+    ctx.files.add(f"{base}.rss", rss.rss_str(pretty=True))
+
+
+def _rss_variant(ctx: RenderContext, feed: FeedGenerator, base: str) -> FeedGenerator:
+    # The self link must name the RSS file in the RSS feed.
+    feed.link(href=ctx.absolute(f"{base}.rss"), rel="self", replace=True)
+    feed.link(href=feed.link()[0]["href"], rel="alternate")
+    return feed
+
+
+def _incident_feed(ctx: RenderContext, base: str, title: str, page: str,
+                   incidents: list[Incident], limit: int | None) -> None:
+    chosen = sorted(incidents, key=lambda i: (i.latest_update.time, i.id), reverse=True)
+    if limit is not None:
+        chosen = chosen[:limit]
+    updated = max((i.latest_update.time for i in chosen), default=None)
+    feed = _feed(ctx, f"{base}.atom", title, page, updated, "incident history")
+    # feedgen puts the most recently added entry first; add the oldest first.
+    for incident in reversed(chosen):
+        entry = feed.add_entry()
+        url = ctx.absolute(ctx.incident_path(incident))
+        entry.id(url)
+        entry.guid(url, permalink=True)
+        entry.title(incident.title)
+        entry.link(href=url)
+        entry.published(incident.first_update.time)
+        entry.updated(incident.latest_update.time)
+        entry.content(incident_html(ctx, incident), type="html")
+        entry.description(incident_html(ctx, incident))
+    _write(ctx, feed, base)
+
+
+def render_feeds(ctx: RenderContext) -> None:
+    site = ctx.site
+    _incident_feed(ctx, "history", f"{site.title} - Incident History", "",
+                   list(ctx.content.incidents), HISTORY_ENTRIES)
+    render_update_feed(ctx)
+    for component in site.all_components:
+        _incident_feed(ctx, f"components/{component.id}/history",
+                       f"{site.title} - {component.name}", f"components/{component.id}/",
+                       incidents_of(ctx, component.id), None)
+
+
+def render_update_feed(ctx: RenderContext) -> None:
+    site = ctx.site
+    every = [(update, incident) for incident in ctx.content.incidents
+             for update in incident.updates]
+    every.sort(key=lambda pair: (pair[0].time, pair[1].id, -pair[0].position), reverse=True)
+    chosen = every[:UPDATE_ENTRIES]
+    updated = chosen[0][0].time if chosen else None
+    feed = _feed(ctx, "updates.atom", f"{site.title} - Updates", "", updated, "every update")
+    for update, incident in reversed(chosen):
+        entry = feed.add_entry()
+        url = ctx.absolute(ctx.incident_path(incident)) + "#" + ctx.update_anchor(incident, update)
+        label = status_label(ctx, incident, update)
+        entry.id(url)
+        entry.guid(url, permalink=True)
+        entry.title(f"{label}: {incident.title}")
+        entry.link(href=url)
+        entry.published(update.time)
+        entry.updated(update.time)
+        html = str(update_html(ctx, incident, update))
+        entry.content(html, type="html")
+        entry.description(html)
+    _write(ctx, feed, "updates")
+
+
+__all__ = ["render_feeds", "incident_html", "update_html", "escape"]

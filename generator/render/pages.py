@@ -1,0 +1,95 @@
+"""The HTML pages, sitemap and robots.txt (SPEC section 6)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import timedelta
+from itertools import groupby
+from typing import Any
+
+from generator.model import Incident
+from generator.render.site import RenderContext, render_template
+from generator.render.theme import static_files
+
+HISTORY_PAGE_SIZE = 100  # incidents per history page
+PAST_DAYS = 7  # the home page's "past incidents" reach
+
+
+def render_pages(ctx: RenderContext) -> None:
+    render_template(ctx, "index.html", "index.html", past_days=past_days(ctx))
+    for incident in ctx.content.incidents:
+        render_template(ctx, "incident.html", f"incidents/{incident.id}/index.html",
+                        incident=incident)
+    render_history(ctx)
+    for component in ctx.site.all_components:
+        render_template(ctx, "component.html", f"components/{component.id}/index.html",
+                        component=component, incidents=incidents_of(ctx, component.id))
+    # A 404 page is served at any depth: its links must be absolute.
+    render_template(ctx, "404.html", "404.html", root=ctx.site.url)
+    for name, path in static_files(ctx.site.source, ctx.site.theme).items():
+        ctx.files.add(f"static/{name}", path.read_bytes())
+    render_sitemap(ctx)
+    ctx.files.add("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {ctx.absolute('sitemap.xml')}\n")
+
+
+def incidents_of(ctx: RenderContext, component_id: str) -> list[Incident]:
+    """Incidents and maintenance that list the component, its group, or (for a group) a member."""
+    site = ctx.site
+    component = site.by_id[component_id]
+    wanted = {component_id, *component.children}
+    if component.group_id:
+        wanted.add(component.group_id)
+    return [i for i in ctx.content.incidents if wanted.intersection(i.listed_ids)]
+
+
+def past_days(ctx: RenderContext) -> list[tuple[Any, list[Incident]]]:
+    """The last seven local days, newest first, each with the incidents that touched it."""
+    zone = ctx.site.timezone
+    today = ctx.now.astimezone(zone).date()
+    days = [today - timedelta(days=n) for n in range(PAST_DAYS)]
+    out = []
+    for day in days:
+        found = []
+        for incident in ctx.content.incidents:
+            if incident.is_maintenance and ctx.facts.of(incident).upcoming:
+                continue
+            first = incident.first_update.time.astimezone(zone).date()
+            last = incident.latest_update.time.astimezone(zone).date()
+            if ctx.facts.of(incident).active:
+                last = today
+            if first <= day <= last:
+                found.append(incident)
+        out.append((day, found))
+    return out
+
+
+def history_pages(incidents: list[Incident]) -> Iterator[tuple[int, list[Incident]]]:
+    for number, start in enumerate(range(0, max(len(incidents), 1), HISTORY_PAGE_SIZE), 1):
+        yield number, incidents[start:start + HISTORY_PAGE_SIZE]
+
+
+def render_history(ctx: RenderContext) -> None:
+    incidents = list(ctx.content.incidents)
+    pages = list(history_pages(incidents))
+    for number, chunk in pages:
+        months = [
+            (month, list(items))
+            for month, items in groupby(chunk, key=lambda i: ctx.fmt.month_text(
+                i.first_update.time))
+        ]
+        path = "history/index.html" if number == 1 else f"history/{number}/index.html"
+        render_template(ctx, "history.html", path, months=months, page_number=number,
+                        page_count=len(pages))
+
+
+def render_sitemap(ctx: RenderContext) -> None:
+    pages = [p for p in ctx.files.paths() if p.endswith("index.html")]
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
+             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    from xml.sax.saxutils import escape
+
+    for page in pages:
+        url = ctx.absolute(page.removesuffix("index.html"))
+        lines.append(f"  <url><loc>{escape(url)}</loc></url>")
+    lines.append("</urlset>")
+    ctx.files.add("sitemap.xml", "\n".join(lines) + "\n")

@@ -1,0 +1,94 @@
+"""Rendering a whole site: the renderers and what they share.
+
+Each renderer takes a :class:`RenderContext` and adds its files to a
+:class:`~generator.output.SiteFiles`. The list :data:`RENDERERS` is the build's recipe.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from functools import cached_property
+from typing import Any
+
+from jinja2 import Environment
+from markupsafe import Markup
+
+from generator.facts import Facts
+from generator.markdown import render_markdown
+from generator.model import Content, Incident, Site, Update
+from generator.output import SiteFiles
+from generator.render.formatting import Formatter
+from generator.render.theme import make_environment
+
+
+@dataclass
+class RenderContext:
+    """What every renderer of one build reads; caches work that several renderers need."""
+
+    content: Content
+    facts: Facts
+    now: datetime
+    files: SiteFiles
+    _markdown: dict[tuple[str, int], Markup] = field(default_factory=dict)
+
+    @property
+    def site(self) -> Site:
+        return self.content.site
+
+    @cached_property
+    def fmt(self) -> Formatter:
+        return Formatter(self.site.timezone, self.site.language)
+
+    @cached_property
+    def env(self) -> Environment:
+        env = make_environment(self.site.source, self.site.theme)
+        from generator.render import i18n
+
+        i18n.install(env, self.site.language)
+        return env
+
+    def html(self, incident: Incident, update: Update) -> Markup:
+        """An update's text as safe HTML, rendered once per build."""
+        key = (incident.id, update.position)
+        if key not in self._markdown:
+            self._markdown[key] = render_markdown(update.body)
+        return self._markdown[key]
+
+    def absolute(self, path: str) -> str:
+        """The public URL of an output path ('' for the home page)."""
+        return self.site.url + path
+
+    def incident_path(self, incident: Incident) -> str:
+        return f"incidents/{incident.id}/"
+
+    def update_anchor(self, incident: Incident, update: Update) -> str:
+        """A stable fragment id for an update: its time, and a counter for equal times."""
+        stamp = update.time.strftime("%Y%m%dT%H%M%SZ")
+        same = [u for u in incident.updates if u.time == update.time]
+        suffix = "" if len(same) == 1 else f"-{same.index(update) + 1}"
+        return f"update-{stamp}{suffix}"
+
+
+Renderer = Callable[[RenderContext], None]
+
+
+def render_template(ctx: RenderContext, template: str, path: str, **values: Any) -> None:
+    """Render a theme template to an output path; links inside use ``root`` to stay relative."""
+    depth = path.count("/")
+    values.setdefault("root", "../" * depth or "./")
+    page = ctx.env.get_template(template).render(
+        site=ctx.site, facts=ctx.facts, ctx=ctx, fmt=ctx.fmt, path=path, now=ctx.now, **values,
+    )
+    ctx.files.add(path, page)
+
+
+def render_all(content: Content, facts: Facts, now: datetime) -> SiteFiles:
+    """Every output file of the site, in memory."""
+    from generator.render import RENDERERS
+
+    ctx = RenderContext(content=content, facts=facts, now=now, files=SiteFiles())
+    for renderer in RENDERERS:
+        renderer(ctx)
+    return ctx.files

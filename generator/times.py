@@ -1,0 +1,109 @@
+"""Reading the times that writers type, in the site's time zone.
+
+Accepted: ``2026-11-20 14:05``, ``2026-11-20 14:05:30``, either followed by ``UTC``, ``Z`` or an
+offset such as ``+01:00``, and ISO 8601 (``2026-11-20T14:05Z``). A time without a zone is read in
+the site's zone; a wall time that occurs twice (clocks going back) is its first occurrence, and
+one that does not exist (clocks going forward) is an error.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo
+
+ACCEPTED_FORMS = (
+    "2026-11-20 14:05, 2026-11-20 14:05:30, 2026-11-20 14:05 UTC, "
+    "2026-11-20 14:05 +01:00 or 2026-11-20T14:05Z"
+)
+
+_TIME = re.compile(
+    r"""^(?P<date>\d{4}-\d{2}-\d{2})[T ]\s*
+        (?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.(?P<frac>\d{1,6}))?)?
+        \s*(?P<zone>UTC|Z|[+-]\d{2}:?\d{2})?$""",
+    re.VERBOSE | re.IGNORECASE,
+)
+
+_DURATION = re.compile(r"^\s*(?:(?P<h>\d+)\s*h)?\s*(?:(?P<m>\d+)\s*m(?:in)?)?\s*$", re.IGNORECASE)
+
+
+class TimeError(ValueError):
+    """A time that cannot be read; the message says why and shows the accepted forms."""
+
+
+def parse_time(text: str, zone: tzinfo) -> datetime:
+    """Read a written time as an aware datetime; naive times are in ``zone``."""
+    match = _TIME.match(text.strip())
+    if not match:
+        raise TimeError(f"cannot read the time {text.strip()!r}; write it as {ACCEPTED_FORMS}")
+    try:
+        day = date.fromisoformat(match["date"])
+        naive = datetime(
+            day.year,
+            day.month,
+            day.day,
+            int(match["hour"]),
+            int(match["minute"]),
+            int(match["second"] or 0),
+            int((match["frac"] or "0").ljust(6, "0")),
+        )
+    except ValueError as exc:
+        raise TimeError(f"{text.strip()!r} is not a real date and time ({exc})") from None
+    written_zone = match["zone"]
+    if written_zone:
+        return naive.replace(tzinfo=_fixed_zone(written_zone))
+    return localize(naive, zone, text.strip())
+
+
+def _fixed_zone(written: str) -> tzinfo:
+    if written.upper() in ("UTC", "Z"):
+        return UTC
+    sign = -1 if written[0] == "-" else 1
+    digits = written[1:].replace(":", "")
+    offset = timedelta(hours=int(digits[:2]), minutes=int(digits[2:]))
+    return timezone(sign * offset)
+
+
+def localize(naive: datetime, zone: tzinfo, shown: str | None = None) -> datetime:
+    """Attach ``zone`` to a wall time: first occurrence if ambiguous, error if nonexistent."""
+    aware = naive.replace(tzinfo=zone, fold=0)
+    # A wall time that does not exist does not survive a round trip through UTC.
+    if aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None) != naive:
+        raise TimeError(
+            f"{shown or naive.isoformat(' ')} does not exist in {zone_name(zone)} "
+            "(the clocks go forward then); write the time after the change, or add an offset "
+            "such as +01:00"
+        )
+    return aware
+
+
+def is_ambiguous(moment: datetime) -> bool:
+    """Whether the wall time of ``moment`` occurs twice in its zone (clocks going back)."""
+    other = moment.replace(fold=1 - moment.fold)
+    return other.utcoffset() != moment.utcoffset()
+
+
+def zone_name(zone: tzinfo) -> str:
+    return zone.key if isinstance(zone, ZoneInfo) else str(zone)
+
+
+def parse_duration(text: str) -> timedelta:
+    """Read ``60m``, ``1h``, ``1h30m`` or ``90min``."""
+    match = _DURATION.match(text)
+    if not text.strip() or not match or not (match["h"] or match["m"]):
+        raise TimeError(f"cannot read the duration {text!r}; write it as 30m, 1h or 1h30m")
+    return timedelta(hours=int(match["h"] or 0), minutes=int(match["m"] or 0))
+
+
+def parse_now(text: str | None, environ_epoch: str | None) -> datetime:
+    """The build's "now": ``--now``, else ``SOURCE_DATE_EPOCH``, else the clock (UTC)."""
+    if text:
+        return parse_time(text, UTC)
+    if environ_epoch:
+        try:
+            return datetime.fromtimestamp(int(environ_epoch), UTC)
+        except ValueError:
+            raise TimeError(
+                f"SOURCE_DATE_EPOCH={environ_epoch!r} is not a whole number of seconds"
+            ) from None
+    return datetime.now(UTC)

@@ -1,0 +1,105 @@
+"""YAML that remembers where each value was written, so problems can name the line.
+
+Everything is read as plain data: timestamps stay strings (statusgen reads times itself, in the
+site's zone), and only ``true``/``false`` are booleans, so an id such as ``no`` stays a string.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+
+class Located(dict[Any, Any]):
+    """A mapping read from YAML, with the line of the mapping and of each key (1-based)."""
+
+    line: int
+    key_lines: dict[Any, int]
+
+
+class LocatedList(list[Any]):
+    """A sequence read from YAML, with its line and the line of each item (1-based)."""
+
+    line: int
+    item_lines: list[int]
+
+
+class _Loader(yaml.SafeLoader):
+    pass
+
+
+# Keep the resolvers for null, int and float; booleans only as true/false; no timestamps.
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in (
+        "tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.copy().items()
+}
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+
+
+def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Located:
+    loader.flatten_mapping(node)
+    result = Located()
+    result.line = node.start_mark.line + 1
+    result.key_lines = {}
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str | int | float | bool) and key is not None:
+            raise yaml.constructor.ConstructorError(
+                None, None, "a key must be a plain word", key_node.start_mark
+            )
+        if key in result:
+            raise yaml.constructor.ConstructorError(
+                None, None, f"the key {key!r} is written twice", key_node.start_mark
+            )
+        result[key] = loader.construct_object(value_node, deep=True)
+        result.key_lines[key] = key_node.start_mark.line + 1
+    return result
+
+
+def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LocatedList:
+    result = LocatedList(loader.construct_object(child, deep=True) for child in node.value)
+    result.line = node.start_mark.line + 1
+    result.item_lines = [child.start_mark.line + 1 for child in node.value]
+    return result
+
+
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _construct_mapping)
+_Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
+
+
+class YamlError(ValueError):
+    """YAML that cannot be read; ``line`` is 1-based within the text given."""
+
+    def __init__(self, line: int, message: str):
+        self.line = line
+        super().__init__(message)
+
+
+def load(text: str) -> Any:
+    """Parse one YAML document, raising :class:`YamlError` with the line of the problem."""
+    try:
+        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        problem = exc.problem or exc.context or "not valid YAML"
+        return _raise(line, f"this is not valid YAML: {problem}; check the indentation and that "
+                      "each line reads 'key: value'")
+    except yaml.YAMLError as exc:
+        return _raise(1, f"this is not valid YAML: {exc}")
+
+
+def _raise(line: int, message: str) -> Any:
+    raise YamlError(line, message)
+
+
+def line_of(mapping: Any, key: Any, default: int) -> int:
+    """The line of ``key`` in a mapping read by :func:`load`, else ``default``."""
+    if isinstance(mapping, Located):
+        return mapping.key_lines.get(key, default)
+    return default
