@@ -88,8 +88,13 @@ def load(text: str) -> Any:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1
         problem = exc.problem or exc.context or "not valid YAML"
-        return _raise(line, f"this is not valid YAML: {problem}; check the indentation and that "
-                      "each line reads 'key: value'")
+        if exc.context_mark and exc.context and "end of stream" in problem:
+            # An unclosed quote or bracket: the mistake is where it opened.
+            problem = f"{exc.context} that starts here, {problem}"
+            line = exc.context_mark.line + 1
+        hint = "" if problem.startswith("the key") else (
+            "; check the indentation, the quotes, and that each line reads 'key: value'")
+        return _raise(line, f"this is not valid YAML: {problem}{hint}")
     except yaml.YAMLError as exc:
         return _raise(1, f"this is not valid YAML: {exc}")
 
