@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from generator.render import feeds, pages
+from generator.render import api, feeds, hosting, pages
 from generator.render.site import Renderer
 
 RENDERERS: list[Renderer] = [
     pages.render_pages,
     feeds.render_feeds,
+    api.render_api,
+    hosting.render_hosting,
 ]
