@@ -1,0 +1,557 @@
+"""Writing incident files for the writer: new incidents, updates, resolutions, maintenance.
+
+The commands ``statusgen new|update|resolve|maintenance`` are thin wrappers over this module
+(SPEC section 5). An edit changes only what it must: the new update goes right under the front
+matter, and front matter keys are changed by text surgery at the lines YAML reports, so the
+writer's comments, order and wording stay byte for byte. Every edit is validated after writing;
+a file that would not pass ``check`` is put back exactly as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import textwrap
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from pathlib import Path
+
+import yaml
+
+from generator import derive
+from generator.config import ID_PATTERN, load_site
+from generator.content import incidents_dir, load_content, load_incident, normalize_status
+from generator.facts import Facts, compute_facts
+from generator.model import (
+    IMPACT_TO_STATUS,
+    IMPACTS,
+    INCIDENT_COMPONENT_STATUSES,
+    INCIDENT_STATUSES,
+    MAINTENANCE_COMPONENT_STATUSES,
+    MAINTENANCE_STATUSES,
+    UNRESOLVED,
+    UPDATE,
+    Incident,
+    Site,
+)
+from generator.problems import ContentError, Problem, Problems, UsageError, display_path
+from generator.times import TimeError, is_ambiguous, localize, parse_duration, parse_time
+
+# What outage communicators advise: acknowledge and apologise, say plainly what is known and what
+# is not yet, and say when the next update comes. A site replaces any of these with
+# ``messages:`` in site.yaml; {components}, {title}, {next}, {start} and {end} are filled in.
+DEFAULT_MESSAGES = {
+    "investigating": "We are investigating problems with {components} and are sorry for the "
+    "disruption. We do not know the cause yet. {next}",
+    "identified": "We have found the cause of the problems with {components} and are working on "
+    "a fix. {next}",
+    "monitoring": "A fix is in place and {components} are recovering. We are watching closely "
+    "to make sure the problem is solved. {next}",
+    "resolved": "This incident is resolved and {components} are working normally again. We are "
+    "sorry for the disruption, and will share what happened and what we are changing.",
+    "postmortem": "We have written up what happened, why, and what we are changing so that it "
+    "does not happen again.",
+    "update": "We are still working on the problems with {components}. There is no new finding "
+    "yet. {next}",
+    "scheduled": "We will carry out maintenance on {components} from {start} to {end}. We will "
+    "post here when it starts and when it is complete.",
+    "in_progress": "The maintenance on {components} has started. {next}",
+    "verifying": "The maintenance work is done; we are checking that {components} work as "
+    "expected. {next}",
+    "completed": "The maintenance is complete and {components} are working normally. Thank you "
+    "for your patience.",
+}
+NEXT_PROMISED = "We will post the next update by {time}."
+NEXT_UNKNOWN = "We will post another update as soon as we know more."
+NEXT_FORMS = "30m, 1h, 1h30m, 14:30 or a full time such as 2026-11-20 14:30"
+FINISHED = ("resolved", "postmortem", "completed")
+
+# Given the default message, returns the one to post (the writer's editor, say).
+MessageEditor = Callable[[str], str]
+
+
+@dataclass(frozen=True)
+class Written:
+    """What an edit wrote, and what the site will show because of it."""
+
+    path: Path
+    incident: Incident
+    facts: Facts
+    warnings: list[Problem]
+
+    def summary(self) -> list[str]:
+        """Lines for the writer: the file, the status line on the site, the overall status."""
+        incident, site = self.incident, self.facts.content.site
+        state = self.facts.of(incident)
+        status = state.status.replace("_", " ").capitalize()
+        lines = [f"wrote {display_path(self.path)}",
+                 f"on the site: {incident.title} — {status}"]
+        for listed, component_status in incident.components:
+            name = site.by_id[listed].name if listed in site.by_id else listed
+            shown = self.facts.component_status.get(listed, component_status)
+            lines.append(f"  {name}: {shown.replace('_', ' ')}")
+        if incident.is_maintenance and incident.maintenance_start and incident.maintenance_end:
+            lines.append(f"window: {format_time(incident.maintenance_start, site)} to "
+                         f"{format_time(incident.maintenance_end, site)}")
+        if incident.next_update is not None and state.active:
+            lines.append(f"next update promised by {format_time(incident.next_update, site)}")
+        lines.append(f"overall: {self.facts.description}")
+        return lines
+
+
+# -- times -------------------------------------------------------------------------------------
+
+
+def format_time(moment: datetime, site: Site) -> str:
+    """A time as a writer types it, in the site's zone; with the offset where it is ambiguous."""
+    local = moment.astimezone(site.timezone)
+    text = local.strftime("%Y-%m-%d %H:%M")
+    if is_ambiguous(local):
+        offset = local.strftime("%z")
+        text += f" {offset[:3]}:{offset[3:]}"
+    return text
+
+
+def _zone_label(moment: datetime, zone: tzinfo) -> str:
+    local = moment.astimezone(zone)
+    return f"{local.strftime('%H:%M')} {local.tzname()}"
+
+
+def parse_next(text: str, now: datetime, site: Site) -> datetime:
+    """``--next``: a duration from now (30m, 1h), the next such wall time (14:30), or a time."""
+    text = text.strip()
+    try:
+        return now + parse_duration(text)
+    except TimeError:
+        pass
+    clock = re.fullmatch(r"(\d{1,2}):(\d{2})", text)
+    if clock:
+        hour, minute = int(clock[1]), int(clock[2])
+        if hour > 23 or minute > 59:
+            raise UsageError(f"--next: {text!r} is not a time of day; write it as {NEXT_FORMS}")
+        day = now.astimezone(site.timezone).date()
+        for offset in range(3):
+            naive = datetime.combine(day + timedelta(days=offset), time(hour, minute))
+            try:
+                candidate = localize(naive, site.timezone)
+            except TimeError:
+                continue  # that wall time does not exist today (clocks going forward)
+            if candidate > now:
+                return candidate.astimezone(UTC)
+    try:
+        moment = parse_time(text, site.timezone).astimezone(UTC)
+    except TimeError:
+        raise UsageError(f"--next: cannot read {text!r}; write it as {NEXT_FORMS}") from None
+    if moment <= now:
+        raise UsageError(f"--next: {text} has already passed; give a time after "
+                         f"{format_time(now, site)}")
+    return moment
+
+
+def parse_window_time(option: str, text: str, site: Site) -> datetime:
+    try:
+        return parse_time(text, site.timezone).astimezone(UTC)
+    except TimeError as exc:
+        raise UsageError(f"{option}: {exc}") from None
+
+
+# -- messages ----------------------------------------------------------------------------------
+
+
+def default_message(
+    site: Site, status: str, components: Sequence[str], title: str = "",
+    next_update: datetime | None = None, window: tuple[datetime, datetime] | None = None,
+) -> str:
+    """The message posted when the writer gives none: the site's own, else the built-in one."""
+    template = dict(site.messages).get(status) or DEFAULT_MESSAGES[status]
+    promise = ""
+    if status in UNRESOLVED or status in (UPDATE, "in_progress", "verifying"):
+        promise = (NEXT_PROMISED.format(time=_zone_label(next_update, site.timezone))
+                   if next_update is not None else NEXT_UNKNOWN)
+    if next_update is not None and "{next}" not in template:
+        template = template.rstrip() + " {next}"
+    names = [site.by_id[c].name if c in site.by_id else c for c in components]
+    values = {
+        "components": _join(names) if names else "our services",
+        "title": title,
+        "next": promise,
+        "start": format_time(window[0], site) if window else "",
+        "end": _zone_label(window[1], site.timezone) if window else "",
+    }
+    for key, value in values.items():
+        template = template.replace("{" + key + "}", value)
+    # Wrapped like the rest of the file, so the writer can read and amend it in an editor.
+    return textwrap.fill(re.sub(r"[ \t]+", " ", template).strip(), width=96,
+                         break_long_words=False, break_on_hyphens=False)
+
+
+def _ask(edit_message: MessageEditor | None, default: str) -> str:
+    return edit_message(default) if edit_message is not None else default
+
+
+def _join(names: Sequence[str]) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+# -- reading what the writer typed -------------------------------------------------------------
+
+
+def load_site_for_edit(source: Path) -> Site:
+    problems = Problems()
+    site = load_site(source, problems)
+    if site is None:
+        raise ContentError(problems.sorted())
+    return site
+
+
+def parse_components(
+    specs: Sequence[str], site: Site, impact: str | None, maintenance: bool
+) -> list[tuple[str, str | None]]:
+    """``api=partial_outage`` or ``api`` into (id, status or None); unknown ids are usage errors."""
+    allowed = MAINTENANCE_COMPONENT_STATUSES if maintenance else INCIDENT_COMPONENT_STATUSES
+    out: list[tuple[str, str | None]] = []
+    for spec in specs:
+        component_id, _, status = spec.replace(":", "=").partition("=")
+        component_id, status = component_id.strip(), status.strip()
+        if component_id not in site.by_id:
+            raise UsageError(f"--component: unknown component {component_id!r}; the components "
+                             f"in site.yaml are: {', '.join(sorted(site.by_id))}")
+        if any(component_id == seen for seen, _ in out):
+            raise UsageError(f"--component: {component_id!r} is given twice")
+        if status:
+            status = normalize_status(status)
+            if status not in allowed:
+                raise UsageError(f"--component: unknown status {status!r} for {component_id!r};"
+                                 f" use one of: {', '.join(allowed)}")
+        elif not maintenance and impact not in IMPACT_TO_STATUS:
+            raise UsageError(f"--component: give {component_id!r} a status, e.g. "
+                             f"--component {component_id}=partial_outage "
+                             f"({', '.join(allowed)}), or give --impact minor|major|critical")
+        out.append((component_id, status or None))
+    return out
+
+
+def parse_status(text: str, maintenance: bool) -> str:
+    statuses = (MAINTENANCE_STATUSES if maintenance else INCIDENT_STATUSES) + (UPDATE,)
+    status = normalize_status(text)
+    if status not in statuses:
+        kind = "a maintenance" if maintenance else "an incident"
+        shown = ", ".join(heading_status(s).lower() for s in statuses)
+        raise UsageError(f"--status: unknown status {text!r} for {kind}; use one of: {shown}")
+    return status
+
+
+def heading_status(status: str) -> str:
+    """How a status is written in an update heading: ``In progress``."""
+    return status.replace("_", " ").capitalize()
+
+
+def slugify(title: str, limit: int = 50) -> str:
+    """A URL-safe slug of a title: ASCII letters and digits joined by dashes."""
+    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    slug = ""
+    for word in words:
+        if slug and len(slug) + 1 + len(word) > limit:
+            break
+        slug = f"{slug}-{word}" if slug else word[:limit]
+    return slug or "incident"
+
+
+def new_id(source: Path, day: date, title: str) -> str:
+    """``<date>-<slug>``, with -2, -3 ... when that file exists already."""
+    base = f"{day.isoformat()}-{slugify(title)}"
+    folder = incidents_dir(source)
+    candidate, number = base, 1
+    while (folder / f"{candidate}.md").exists():
+        number += 1
+        candidate = f"{base}-{number}"
+    return candidate
+
+
+def find_incident(source: Path, incident_id: str) -> Path:
+    """The file of an incident id; an unknown id is wrong usage and names the nearest ones."""
+    folder = incidents_dir(source)
+    path = folder / f"{incident_id}.md"
+    if ID_PATTERN.match(incident_id) and path.is_file():
+        return path
+    known = sorted((p.stem for p in folder.glob("*.md")), reverse=True) if folder.is_dir() else []
+    import difflib
+
+    near = difflib.get_close_matches(incident_id, known, n=3, cutoff=0.4) or known[:3]
+    hint = f"; did you mean {', '.join(near)}?" if near else "; there are no incidents yet"
+    raise UsageError(f"there is no incident {incident_id!r} in {display_path(folder)}{hint}")
+
+
+def _yaml_scalar(text: str) -> str:
+    """One YAML scalar, quoted where YAML needs it (a title with ': ', say)."""
+    dumped = yaml.safe_dump(text, allow_unicode=True, width=10**9, default_style=None)
+    return dumped.removesuffix("...\n").strip()
+
+
+def _clean_message(message: str) -> str:
+    text = message.replace("\r\n", "\n").strip("\n").rstrip()
+    if not text.strip():
+        raise UsageError("the message is empty: say what is known, e.g. --message "
+                         "'We are investigating reports of errors.'")
+    return text
+
+
+# -- text surgery ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Parts:
+    """An incident file cut at its front matter: offsets into the text."""
+
+    text: str
+    newline: str
+    yaml_start: int  # first character of the YAML between the fences
+    yaml_end: int  # first character of the closing fence line
+    body_start: int  # first character after the closing fence line
+
+
+def _split(text: str, path: Path) -> _Parts:
+    lines = text.splitlines(keepends=True)
+    newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
+    if not lines or lines[0].strip().lstrip("\ufeff") != "---":
+        raise ContentError([Problem(display_path(path), 1, "error",
+                                    "this file has no front matter; fix it first "
+                                    "(statusgen check shows how)")])
+    offset = len(lines[0])
+    for line in lines[1:]:
+        if line.strip() == "---":
+            return _Parts(text, newline, len(lines[0]), offset, offset + len(line))
+        offset += len(line)
+    raise ContentError([Problem(display_path(path), 1, "error",
+                                "the front matter is not closed: add a line '---' after it")])
+
+
+def set_front_matter_key(text: str, path: Path, key: str, value: str | None) -> str:
+    """Set (or with None remove) one top-level front matter key, leaving every other byte."""
+    parts = _split(text, path)
+    front = text[parts.yaml_start:parts.yaml_end]
+    try:
+        node = yaml.compose(front, Loader=yaml.SafeLoader)
+    except yaml.YAMLError:
+        raise ContentError([Problem(display_path(path), 2, "error", "the front matter is "
+                                    "not valid YAML; fix it first (statusgen check)")]) from None
+    pairs = node.value if isinstance(node, yaml.MappingNode) else []
+    if node is not None and (not isinstance(node, yaml.MappingNode) or node.flow_style):
+        raise UsageError(f"{display_path(path)}: write the front matter as one key per line "
+                         "to let statusgen change it")
+    for key_node, value_node in pairs:
+        if key_node.value != key:
+            continue
+        if value is None:  # remove the key's whole lines, trailing comment included
+            start = front.rfind("\n", 0, key_node.start_mark.index) + 1
+            end_index = value_node.end_mark.index
+            if value_node.end_mark.column == 0 and end_index > key_node.end_mark.index:
+                end = end_index
+            else:
+                newline_at = front.find("\n", end_index)
+                end = len(front) if newline_at < 0 else newline_at + 1
+            front = front[:start] + front[end:]
+        else:
+            begin, end = value_node.start_mark.index, value_node.end_mark.index
+            if isinstance(value_node, yaml.ScalarNode) and value_node.value == "" \
+                    and not value_node.style:
+                begin = end = key_node.end_mark.index + front[key_node.end_mark.index:].index(":")
+                begin = end = begin + 1
+                value = " " + value
+            front = front[:begin] + value + front[end:]
+        return text[:parts.yaml_start] + front + text[parts.yaml_end:]
+    if value is None:
+        return text
+    if front and not front.endswith("\n"):
+        front += parts.newline
+    front += f"{key}: {value}{parts.newline}"
+    return text[:parts.yaml_start] + front + text[parts.yaml_end:]
+
+
+def insert_update(text: str, path: Path, heading: str, message: str) -> str:
+    """Put a new update right under the front matter, above the first existing one."""
+    parts = _split(text, path)
+    nl = parts.newline
+    head = text[:parts.body_start]
+    if not head.endswith("\n"):
+        head += nl
+    rest = text[parts.body_start:]
+    block = nl + heading + nl + message.replace("\n", nl) + nl
+    if rest.strip() and not rest.startswith(("\n", "\r\n")):
+        block += nl
+    return head + block + rest
+
+
+# -- the edits ---------------------------------------------------------------------------------
+
+
+def _write(path: Path, data: bytes) -> None:
+    """Replace a file's bytes at once, so a reader never sees half a file."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        if path.exists():
+            os.chmod(temporary, path.stat().st_mode & 0o7777)
+        else:
+            os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def _commit(site: Site, path: Path, before: bytes | None, after: str, now: datetime) -> Written:
+    """Write the new text, check it, and put the old bytes back if it does not pass."""
+    _write(path, after.encode("utf-8"))
+    problems = Problems()
+    incident = load_incident(path, site, problems)
+    if incident is None or problems.errors:
+        if before is None:
+            path.unlink(missing_ok=True)
+        else:
+            _write(path, before)
+        raise ContentError(problems.sorted())
+    others = Problems()  # other files' problems are theirs to fix; this edit stands
+    content = load_content(site, others)
+    if not any(i.id == incident.id for i in content.incidents):
+        content = type(content)(site, (incident, *content.incidents))
+    derive.check_promises(content, now, problems)
+    mine = display_path(path)
+    warnings = [p for p in problems.sorted() if p.path == mine]
+    return Written(path, incident, compute_facts(content, now), warnings)
+
+
+def _minute(now: datetime) -> datetime:
+    return now.replace(second=0, microsecond=0)
+
+
+def new_incident(
+    source: Path, title: str, components: Sequence[str], now: datetime,
+    message: str | None = None, impact: str | None = None, status: str = "investigating",
+    next_update: str | None = None, edit_message: MessageEditor | None = None,
+) -> Written:
+    """Start an incident: a new file with its first update."""
+    site = load_site_for_edit(source)
+    title = " ".join(title.split())
+    if not title:
+        raise UsageError("the title is empty: give one, e.g. statusgen new "
+                         "'Elevated error rates on the API' --component api=partial_outage")
+    if impact is not None and impact not in IMPACTS:
+        raise UsageError(f"--impact: unknown impact {impact!r}; use one of: {', '.join(IMPACTS)}")
+    status = parse_status(status, maintenance=False)
+    if status == UPDATE:
+        raise UsageError("--status: a new incident starts as investigating, identified, "
+                         "monitoring or resolved")
+    listed = parse_components(components, site, impact, maintenance=False)
+    when = _minute(now)
+    promise = parse_next(next_update, now, site) if next_update else None
+    text = message if message is not None else _ask(
+        edit_message, default_message(site, status, [c for c, _ in listed], title, promise))
+    incident_id = new_id(source, when.astimezone(site.timezone).date(), title)
+    lines = ["---", f"title: {_yaml_scalar(title)}"]
+    if listed:
+        lines.append("components:")
+        for component_id, component_status in listed:
+            lines.append(f"  {component_id}: {component_status or IMPACT_TO_STATUS[impact or '']}")
+    else:
+        lines.append("components: {}")
+    if impact is not None:
+        lines.append(f"impact: {impact}")
+    if promise is not None and status not in FINISHED:
+        lines.append(f"next_update: {format_time(promise, site)}")
+    lines += ["---", "", f"## {format_time(when, site)} — {heading_status(status)}",
+              _clean_message(text), ""]
+    path = incidents_dir(source) / f"{incident_id}.md"
+    return _commit(site, path, None, "\n".join(lines), now)
+
+
+def post_update(
+    source: Path, incident_id: str, status: str, now: datetime, message: str | None = None,
+    next_update: str | None = None, edit_message: MessageEditor | None = None,
+) -> Written:
+    """Add an update at the top of an incident; set ``next_update``, or remove a stale one."""
+    site = load_site_for_edit(source)
+    path = find_incident(source, incident_id)
+    before = path.read_bytes()
+    current = _load_existing(path, site)
+    status = parse_status(status, current.is_maintenance)
+    if next_update and status in FINISHED:
+        raise UsageError(f"--next: a {status} update promises no next update; leave --next out")
+    promise = parse_next(next_update, now, site) if next_update else None
+    text = before.decode("utf-8")
+    text = set_front_matter_key(text, path, "next_update",
+                                format_time(promise, site) if promise else None)
+    when = _minute(now)
+    if message is None:
+        window = ((current.maintenance_start, current.maintenance_end)
+                  if current.maintenance_start and current.maintenance_end else None)
+        message = _ask(edit_message, default_message(
+            site, status, current.listed_ids, current.title, promise, window))
+    heading = f"## {format_time(when, site)} — {heading_status(status)}"
+    text = insert_update(text, path, heading, _clean_message(message))
+    return _commit(site, path, before, text, now)
+
+
+def resolve_incident(
+    source: Path, incident_id: str, now: datetime, message: str | None = None,
+    edit_message: MessageEditor | None = None,
+) -> Written:
+    """Resolve an incident (``Completed`` for a maintenance) and drop its ``next_update``."""
+    site = load_site_for_edit(source)
+    path = find_incident(source, incident_id)
+    current = _load_existing(path, site)
+    if not current.is_maintenance and derive.incident_status(current) in FINISHED:
+        raise UsageError(f"{incident_id} is already resolved; to add news, use statusgen update "
+                         f"{incident_id} --status update (or --status postmortem)")
+    if current.is_maintenance and any(u.status == "completed" for u in current.updates):
+        raise UsageError(f"{incident_id} is already completed; to add news, use statusgen "
+                         f"update {incident_id} --status update")
+    status = "completed" if current.is_maintenance else "resolved"
+    return post_update(source, incident_id, status, now, message, edit_message=edit_message)
+
+
+def new_maintenance(
+    source: Path, title: str, start: str, end: str, components: Sequence[str], now: datetime,
+    message: str | None = None, edit_message: MessageEditor | None = None,
+) -> Written:
+    """Announce a maintenance window: a new file with a ``Scheduled`` update."""
+    site = load_site_for_edit(source)
+    title = " ".join(title.split())
+    if not title:
+        raise UsageError("the title is empty: give one, e.g. statusgen maintenance "
+                         "'Database upgrade' --start '2026-11-25 02:00' --end '2026-11-25 04:00'")
+    begins = parse_window_time("--start", start, site)
+    ends = parse_window_time("--end", end, site)
+    if ends <= begins:
+        raise UsageError("--end: the maintenance must end after it starts")
+    listed = parse_components(components, site, None, maintenance=True)
+    when = _minute(now)
+    text = message if message is not None else _ask(edit_message, default_message(
+        site, "scheduled", [c for c, _ in listed], title, window=(begins, ends)))
+    incident_id = new_id(source, begins.astimezone(site.timezone).date(), title)
+    lines = ["---", f"title: {_yaml_scalar(title)}"]
+    if any(status for _, status in listed):
+        lines.append("components:")
+        lines += [f"  {c}: {s or 'under_maintenance'}" for c, s in listed]
+    else:
+        lines.append(f"components: [{', '.join(c for c, _ in listed)}]")
+    lines += ["maintenance:", f"  start: {format_time(begins, site)}",
+              f"  end: {format_time(ends, site)}", "---", "",
+              f"## {format_time(when, site)} — Scheduled", _clean_message(text), ""]
+    path = incidents_dir(source) / f"{incident_id}.md"
+    return _commit(site, path, None, "\n".join(lines), now)
+
+
+def _load_existing(path: Path, site: Site) -> Incident:
+    """The incident as it is now; a file with errors must be mended before it is edited."""
+    problems = Problems()
+    incident = load_incident(path, site, problems)
+    if incident is None:
+        raise ContentError(problems.sorted())
+    return incident
