@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cached_property
 
 from generator import derive
 from generator.derive import Impact, Phase
 from generator.model import Content, Incident
+from generator.uptime import ComponentUptime, compute_uptime
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,11 @@ class Facts:
     @property
     def description(self) -> str:
         return derive.INDICATOR_DESCRIPTIONS[self.indicator]
+
+    @cached_property
+    def uptime(self) -> dict[str, ComponentUptime]:
+        """90-day uptime of every component and group, computed once, when first needed."""
+        return compute_uptime(self.content.site, self.impacts, self.now)
 
     def of(self, incident: Incident) -> IncidentFacts:
         return self.incidents[incident.id]
