@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.render import api, feeds, hosting, pages
+from generator.render import api, feeds, hosting, pages, uptime_api
 from generator.render.site import Renderer
 
 RENDERERS: list[Renderer] = [
@@ -10,4 +10,5 @@ RENDERERS: list[Renderer] = [
     feeds.render_feeds,
     api.render_api,
     hosting.render_hosting,
+    uptime_api.render_uptime_api,
 ]
