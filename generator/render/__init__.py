@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from generator.render import api, feeds, hosting, pages, uptime_api
+from generator.render import api, badges, embed, feeds, hosting, ics, pages, uptime_api
 from generator.render.site import Renderer
 
 RENDERERS: list[Renderer] = [
     pages.render_pages,
     feeds.render_feeds,
     api.render_api,
+    ics.render_calendar,
+    badges.render_badges,
+    embed.render_embed,
     hosting.render_hosting,
     uptime_api.render_uptime_api,
 ]
