@@ -253,9 +253,9 @@ def component_statuses(content: Content, now: datetime) -> dict[str, str]:
     site = content.site
     status = {leaf.id: OPERATIONAL for leaf in site.leaves}
     for impact in impacts(content):
-        if impact.start <= now and (impact.end is None or now < impact.end):
-            if severity(impact.status) > severity(status[impact.component_id]):
-                status[impact.component_id] = impact.status
+        covers_now = impact.start <= now and (impact.end is None or now < impact.end)
+        if covers_now and severity(impact.status) > severity(status[impact.component_id]):
+            status[impact.component_id] = impact.status
     for component in site.components:
         if component.is_group:
             status[component.id] = worst_status(status[c] for c in component.children)

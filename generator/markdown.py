@@ -6,9 +6,8 @@ Raw HTML is shown as text, never run; only http, https, mailto and relative link
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from typing import Any
+from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml

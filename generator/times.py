@@ -38,7 +38,7 @@ def parse_time(text: str, zone: tzinfo) -> datetime:
         raise TimeError(f"cannot read the time {text.strip()!r}; write it as {ACCEPTED_FORMS}")
     try:
         day = date.fromisoformat(match["date"])
-        naive = datetime(
+        naive = datetime(  # noqa: DTZ001 - a wall time; its zone is attached below
             day.year,
             day.month,
             day.day,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -67,7 +67,7 @@ def test_new_york_and_kolkata_zones() -> None:
         timedelta(hours=-4)
     kolkata = parse_time("2026-11-20 14:05", ZoneInfo("Asia/Kolkata"))
     assert kolkata.utcoffset() == timedelta(hours=5, minutes=30)
-    assert kolkata.astimezone(timezone.utc).strftime("%H:%M") == "08:35"
+    assert kolkata.astimezone(UTC).strftime("%H:%M") == "08:35"
 
 
 @pytest.mark.parametrize(("text", "minutes"), [("30m", 30), ("1h", 60), ("1h30m", 90),

@@ -29,7 +29,8 @@ def render_pages(ctx: RenderContext) -> None:
     for name, path in static_files(ctx.site.source, ctx.site.theme).items():
         ctx.files.add(f"static/{name}", path.read_bytes())
     render_sitemap(ctx)
-    ctx.files.add("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {ctx.absolute('sitemap.xml')}\n")
+    sitemap = ctx.absolute("sitemap.xml")
+    ctx.files.add("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n")
 
 
 def incidents_of(ctx: RenderContext, component_id: str) -> list[Incident]:
