@@ -65,6 +65,25 @@ class ComponentUptime:
     def no_data_days(self) -> int:
         return sum(1 for d in self.days if not d.has_data)
 
+    @property
+    def first_counted(self) -> DayUptime | None:
+        return next((d for d in self.days if d.has_data), None)
+
+    def runs(self) -> dict[str, list[tuple[int, int]]]:
+        """Runs of consecutive days in the same state: state -> [(first day index, length)].
+
+        The theme draws each state's runs as one SVG path, which keeps a 90-day bar small.
+        """
+        out: dict[str, list[tuple[int, int]]] = {}
+        for index, day in enumerate(self.days):
+            state = day.worst
+            runs = out.setdefault(state, [])
+            if runs and sum(runs[-1]) == index and self.days[index - 1].worst == state:
+                runs[-1] = (runs[-1][0], runs[-1][1] + 1)
+            else:
+                runs.append((index, 1))
+        return out
+
 
 def day_start(day: date, zone: ZoneInfo) -> datetime:
     """The UTC instant at which a local day begins (its first existing wall time)."""

@@ -1,24 +1,41 @@
-"""Times and durations as readers see them: in the site's zone and language (Babel)."""
+"""Times, durations and percentages as readers see them: in the site's zone and language (Babel).
+
+Every time is shown in the site's zone with the zone's abbreviation (``CET``, ``EDT``, ``IST``)
+and carries the exact instant in ``<time datetime>``, so the optional local-time script can add
+the reader's own time. Durations are written at build time ("47 minutes"); relative times ("2
+hours ago") never are, since a static page would make them false.
+"""
 
 from __future__ import annotations
 
+import copy
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
-from babel.dates import format_date, format_datetime, format_time, format_timedelta
+from babel.dates import format_skeleton, format_time, format_timedelta
+from babel.lists import format_list
+from babel.numbers import NumberPattern
 from markupsafe import Markup, escape
 
 
+def parse_locale(language: str) -> Locale:
+    """Babel's locale for a language code such as ``pt-BR``; English when Babel has none."""
+    try:
+        return Locale.parse(language.replace("-", "_"))
+    except (UnknownLocaleError, ValueError):
+        return Locale.parse("en")
+
+
 class Formatter:
-    """Formats moments for one site: its zone, its language."""
+    """Formats moments and figures for one site: its zone, its language."""
 
     def __init__(self, zone: ZoneInfo, language: str):
         self.zone = zone
-        try:
-            self.locale = Locale.parse(language.replace("-", "_"))
-        except (UnknownLocaleError, ValueError):
-            self.locale = Locale.parse("en")
+        self.locale = parse_locale(language)
+        # The locale's own percent pattern ("#,##0 %" in French), with two decimals.
+        self._percent: NumberPattern = copy.copy(self.locale.percent_formats[None])
+        self._percent.frac_prec = (2, 2)
 
     def local(self, moment: datetime) -> datetime:
         return moment.astimezone(self.zone)
@@ -27,37 +44,52 @@ class Formatter:
         return self.local(moment).tzname() or ""
 
     def datetime_text(self, moment: datetime) -> str:
-        """``Nov 20, 2026, 14:45 CET`` (in the site's language)."""
+        """``Nov 20, 2026, 2:45 PM CET``; ``20. Nov. 2026, 14:45 CET``; ``2026年11月20日 14:45``."""
         local = self.local(moment)
-        text = format_datetime(local, "medium", tzinfo=self.zone, locale=self.locale)
-        text = _drop_seconds(text, local, self)
+        pattern = str(self.locale.datetime_formats["medium"])
+        text = pattern.replace("{1}", self.date_text(local.date())).replace(
+            "{0}", format_time(local, "short", locale=self.locale))
         return f"{text} {self.zone_abbreviation(moment)}"
 
     def time_text(self, moment: datetime) -> str:
         local = self.local(moment)
-        return f"{format_time(local, 'short', tzinfo=self.zone, locale=self.locale)} " \
-               f"{self.zone_abbreviation(moment)}"
+        return f"{format_time(local, 'short', locale=self.locale)} {self.zone_abbreviation(moment)}"
 
-    def date_text(self, moment: datetime | date, form: str = "medium") -> str:
-        """A calendar date; a datetime is first taken to the site's zone."""
+    def date_text(self, moment: datetime | date) -> str:
+        """A calendar date (``Nov 20, 2026``); a datetime is first taken to the site's zone."""
         day = self.local(moment).date() if isinstance(moment, datetime) else moment
-        return format_date(day, form, locale=self.locale)
+        return format_skeleton("yMMMd", day, locale=self.locale)
 
     def month_text(self, moment: datetime) -> str:
-        return format_date(self.local(moment).date(), "LLLL y", locale=self.locale)
+        """A month heading: ``November 2026``, ``novembre 2026``, ``2026年11月``."""
+        return format_skeleton("yMMMM", self.local(moment).date(), locale=self.locale)
 
     def duration_text(self, delta: timedelta) -> str:
-        return format_timedelta(delta, threshold=1.5, locale=self.locale)
+        """``47 minutes``, ``2 hours, 5 minutes``, ``3 days, 4 hours``: exact to the minute."""
+        minutes = max(int(delta.total_seconds() // 60), 0)
+        days, rest = divmod(minutes, 24 * 60)
+        hours, minutes = divmod(rest, 60)
+        # A huge threshold makes Babel keep the unit we give (no "0.5 weeks", no "2 months").
+        parts = [
+            format_timedelta(amount, granularity=unit, threshold=10**9, locale=self.locale)
+            for unit, amount in (("day", timedelta(days=days)), ("hour", timedelta(hours=hours)),
+                                 ("minute", timedelta(minutes=minutes)))
+            if amount
+        ][:2] or [format_timedelta(timedelta(0), granularity="minute", threshold=10**9,
+                                   locale=self.locale)]
+        try:
+            return format_list(parts, style="unit", locale=self.locale)
+        except KeyError:  # a locale without unit lists
+            return format_list(parts, locale=self.locale)
+
+    def percent(self, value: float | None) -> str:
+        """``99.95%`` (``99,95 %`` in French); a dash when there is no figure."""
+        if value is None:
+            return "–"
+        return self._percent.apply(value / 100, self.locale)
 
     def time_element(self, moment: datetime, text: str | None = None) -> Markup:
         """``<time datetime="...">`` holding the moment in the site's zone."""
-        iso = moment.astimezone(self.zone).isoformat(timespec="seconds")
+        iso = self.local(moment).isoformat(timespec="seconds")
         shown = text if text is not None else self.datetime_text(moment)
         return Markup('<time datetime="{}">{}</time>').format(iso, escape(shown))
-
-
-def _drop_seconds(text: str, local: datetime, formatter: Formatter) -> str:
-    """Babel's medium form shows seconds; status pages read better without them."""
-    with_seconds = format_time(local, "medium", tzinfo=formatter.zone, locale=formatter.locale)
-    without = format_time(local, "short", tzinfo=formatter.zone, locale=formatter.locale)
-    return text.replace(with_seconds, without) if local.second == 0 else text
