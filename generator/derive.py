@@ -283,12 +283,15 @@ def overall_indicator(content: Content, now: datetime) -> str:
 
 
 def describe_delay(delta: timedelta) -> str:
+    """``1 minute``, ``2 hours 5 minutes``, ``3 days 4 hours``: the two largest units."""
     minutes = int(delta.total_seconds() // 60)
-    if minutes < 60:
-        return f"{minutes} minute{'s' if minutes != 1 else ''}"
+    days, minutes = divmod(minutes, 24 * 60)
     hours, minutes = divmod(minutes, 60)
-    text = f"{hours} hour{'s' if hours != 1 else ''}"
-    return text + (f" {minutes} minute{'s' if minutes != 1 else ''}" if minutes else "")
+    parts = [(days, "day"), (hours, "hour"), (minutes, "minute")]
+    while len(parts) > 1 and parts[0][0] == 0:
+        parts.pop(0)
+    return " ".join(f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in parts[:2] if n or
+                    len(parts) == 1)
 
 
 def is_overdue(incident: Incident, now: datetime) -> bool:

@@ -282,3 +282,6 @@ def test_overdue_promise_and_silence_are_warnings(make_site: MakeSite) -> None:
 def test_describe_delay() -> None:
     assert derive.describe_delay(timedelta(minutes=1)) == "1 minute"
     assert derive.describe_delay(timedelta(minutes=125)) == "2 hours 5 minutes"
+    assert derive.describe_delay(timedelta(hours=2)) == "2 hours"
+    assert derive.describe_delay(timedelta(seconds=20)) == "0 minutes"
+    assert derive.describe_delay(timedelta(days=1, hours=21, minutes=20)) == "1 day 21 hours"
