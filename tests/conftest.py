@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import textwrap
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
@@ -44,3 +47,39 @@ def make_site(tmp_path: Path) -> MakeSite:
         return root
 
     return make
+
+
+# The built sample site, shared by the browser, validity and budget tests: built once per
+# session, because every one of those tests reads the same output.
+
+
+@pytest.fixture(scope="session")
+def sample_output(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sample site built at SAMPLE_NOW into a session-wide temporary folder."""
+    from tests.sample import build_sample
+
+    output = tmp_path_factory.mktemp("sample") / "site"
+    build_sample(output)
+    return output
+
+
+@pytest.fixture(scope="session")
+def sample_url(sample_output: Path) -> Iterator[str]:
+    """The built sample served over HTTP on 127.0.0.1, as a reader's browser would fetch it."""
+    handler = functools.partial(_QuietHandler, directory=str(sample_output))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_port}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    """Serves files without a log line per request cluttering the test output."""
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
