@@ -162,7 +162,9 @@ def inject(page: bytes, errors: list[str], version: int) -> bytes:
     return text.encode("utf-8")
 
 
-def make_handler(preview: Preview, prefix: str) -> type[BaseHTTPRequestHandler]:
+def make_handler(
+    preview: Preview, prefix: str, public_url: str = ""
+) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "statusgen-preview"
 
@@ -197,6 +199,8 @@ def make_handler(preview: Preview, prefix: str) -> type[BaseHTTPRequestHandler]:
                 "application/octet-stream"
             body = target.read_bytes()
             if kind == "text/html":
+                if public_url:  # absolute links (the 404 page's) stay in the preview
+                    body = body.replace(f'="{public_url}'.encode(), b'="/')
                 body = inject(body, errors, version)
             self._send(status, kind, body, head)
 
@@ -290,7 +294,8 @@ def serve(source: Path, port: int = 8000, host: str = "127.0.0.1",
     observer = Observer()
     try:
         try:
-            server = ThreadingHTTPServer((host, port), make_handler(preview, prefix or "/"))
+            server = ThreadingHTTPServer((host, port), make_handler(
+                preview, prefix or "/", site.url if site else ""))
         except OSError as exc:
             raise UsageError(f"cannot serve on {host}:{port} ({exc.strerror or exc}); "
                              "choose another port with --port N") from None

@@ -1,0 +1,209 @@
+"""``statusgen serve`` as a writer uses it: a real server in a subprocess, real HTTP requests,
+real file changes on disk; the page follows each change within two seconds."""
+
+from __future__ import annotations
+
+import os
+import queue
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SITE_YAML, MakeSite
+
+INCIDENT = """\
+---
+title: Elevated error rates on the API
+components:
+  api: partial_outage
+---
+
+## 2026-11-20 14:05 — Investigating
+We are looking into <b>errors</b>.
+"""
+
+NOW = "2026-11-20 14:30 UTC"
+
+
+@dataclass
+class Server:
+    process: subprocess.Popen[str]
+    url: str
+    temp: Path  # the server's TMPDIR: its build folder lives here, and must be gone at exit
+
+    def get(self, path: str = "") -> tuple[int, str]:
+        try:
+            with urllib.request.urlopen(self.url + path, timeout=10) as response:
+                return response.status, response.read().decode("utf-8")
+        except urllib.error.HTTPError as exc:
+            return exc.code, exc.read().decode("utf-8")
+
+
+def wait_until(check: Callable[[], bool], seconds: float = 2.0) -> float:
+    """Poll until ``check`` holds; return how long it took, or fail after ``seconds``."""
+    start = time.monotonic()
+    while True:
+        if check():
+            return time.monotonic() - start
+        if time.monotonic() - start > seconds:
+            pytest.fail(f"not seen within {seconds} s")
+        time.sleep(0.05)
+
+
+@pytest.fixture
+def serve(tmp_path: Path) -> Iterator[Callable[[Path], Server]]:
+    started: list[Server] = []
+
+    def start(source: Path) -> Server:
+        temp = tmp_path / f"tmp{len(started)}"
+        temp.mkdir()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "generator", "serve", "--source", str(source), "--port", "0",
+             "--now", NOW],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env={**os.environ, "TMPDIR": str(temp)})
+        lines: queue.Queue[str] = queue.Queue()
+        assert process.stdout is not None
+        threading.Thread(target=lambda: [lines.put(line) for line in process.stdout],  # type: ignore[union-attr]
+                         daemon=True).start()
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                line = lines.get(timeout=max(0.1, deadline - time.monotonic()))
+            except queue.Empty:
+                process.kill()
+                pytest.fail("statusgen serve did not start: " + process.stderr.read())  # type: ignore[union-attr]
+            found = re.search(r"at (http://127\.0\.0\.1:\d+/)", line)
+            if found:
+                break
+        server = Server(process, found[1], temp)
+        started.append(server)
+        return server
+
+    yield start
+    for server in started:
+        if server.process.poll() is None:
+            server.process.kill()
+            server.process.wait()
+
+
+def test_the_preview_follows_every_change(
+    make_site: MakeSite, serve: Callable[[Path], Server]
+) -> None:
+    source = make_site({"api-errors": INCIDENT})
+    incident = source / "content" / "incidents" / "api-errors.md"
+    server = serve(source)
+
+    status, page = server.get()
+    assert status == 200
+    assert "Test Co Status" in page and "Elevated error rates on the API" in page
+    assert "/__statusgen__/wait" in page  # the tab reloads itself
+    status, page = server.get("incidents/api-errors/")
+    assert status == 200 and "&lt;b&gt;errors&lt;/b&gt;" in page
+
+    # A change shows within two seconds.
+    incident.write_text(INCIDENT.replace("Elevated error rates", "Failing requests"),
+                        encoding="utf-8")
+    wait_until(lambda: "Failing requests on the API" in server.get()[1])
+
+    # A mistake shows on every page, at its line, escaped; the last good site stays underneath.
+    incident.write_text(INCIDENT.replace("Investigating", "<Fixing>"), encoding="utf-8")
+    error = ("content/incidents/api-errors.md:7: error: cannot read the update heading "
+             "&#x27;2026-11-20 14:05 — &lt;Fixing&gt;&#x27;")
+    wait_until(lambda: error in server.get()[1])
+    for path in ("", "history/", "incidents/api-errors/", "no/such/page"):
+        page = server.get(path)[1]
+        assert error in page, path
+    assert "Failing requests on the API" in server.get()[1]
+
+    # Mended: the errors go, the change is there.
+    incident.write_text(INCIDENT.replace("Elevated error rates", "Mended"), encoding="utf-8")
+    wait_until(lambda: "Mended on the API" in server.get()[1])
+    assert "statusgen-errors" not in server.get()[1]
+
+    # SIGTERM ends it at once and leaves nothing behind.
+    server.process.send_signal(signal.SIGTERM)
+    start = time.monotonic()
+    assert server.process.wait(timeout=5) == 0
+    assert time.monotonic() - start < 2
+    assert list(server.temp.iterdir()) == []
+
+
+def test_site_yaml_and_a_theme_of_its_own_are_watched(
+    make_site: MakeSite, serve: Callable[[Path], Server]
+) -> None:
+    source = make_site({"api-errors": INCIDENT}, site_yaml=SITE_YAML + "theme: acme\n")
+    static = source / "themes" / "acme" / "static"
+    static.mkdir(parents=True)
+    (static / "note.txt").write_text("first\n", encoding="utf-8")
+    server = serve(source)
+    assert server.get("static/note.txt") == (200, "first\n")
+
+    (static / "note.txt").write_text("second\n", encoding="utf-8")
+    wait_until(lambda: server.get("static/note.txt")[1] == "second\n")
+
+    site_yaml = source / "site.yaml"
+    site_yaml.write_text(site_yaml.read_text(encoding="utf-8").replace("Test Co", "Renamed Co"),
+                         encoding="utf-8")
+    wait_until(lambda: "Renamed Co Status" in server.get()[1])
+
+
+def test_the_open_tab_is_told_to_reload(
+    make_site: MakeSite, serve: Callable[[Path], Server]
+) -> None:
+    source = make_site({"api-errors": INCIDENT})
+    server = serve(source)
+    version = re.search(r"var version = (\d+);", server.get()[1])
+    assert version is not None
+    answers: list[str] = []
+
+    def poll() -> None:  # what the injected script does: wait for the next build
+        answers.append(server.get(f"__statusgen__/wait?version={version[1]}")[1])
+
+    waiter = threading.Thread(target=poll)
+    waiter.start()
+    time.sleep(0.3)
+    assert not answers  # it waits while nothing changes
+    (source / "content" / "incidents" / "api-errors.md").write_text(
+        INCIDENT.replace("Elevated", "Raised"), encoding="utf-8")
+    waiter.join(timeout=2)
+    assert answers == [str(int(version[1]) + 1)]
+
+
+def test_a_site_broken_from_the_start_shows_its_errors_then_recovers(
+    make_site: MakeSite, serve: Callable[[Path], Server]
+) -> None:
+    source = make_site({"api-errors": INCIDENT.replace("api: partial_outage", "api: down")},
+                       site_yaml=SITE_YAML.replace("https://status.test.example/",
+                                                   "https://acme.example/status/"))
+    server = serve(source)
+    status, page = server.get("anything/at/all")
+    assert status == 200
+    assert ("content/incidents/api-errors.md:4: error: unknown status &#x27;down&#x27; for "
+            "&#x27;api&#x27;") in page
+    (source / "content" / "incidents" / "api-errors.md").write_text(INCIDENT, encoding="utf-8")
+    wait_until(lambda: "Elevated error rates" in server.get()[1])
+    # Served at the root whatever the path in url; links written with the path work too.
+    assert "Elevated error rates" in server.get("status/incidents/api-errors/")[1]
+    assert server.get("no/such/page")[0] == 404
+
+
+def test_a_busy_port_is_wrong_usage(make_site: MakeSite, serve: Callable[[Path], Server]) -> None:
+    source = make_site({"api-errors": INCIDENT})
+    server = serve(source)
+    port = server.url.rsplit(":", 1)[1].strip("/")
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "serve", "--source", str(source), "--port", port],
+        capture_output=True, text=True, timeout=30, check=False)
+    assert result.returncode == 2
+    assert f"cannot serve on 127.0.0.1:{port}" in result.stderr
