@@ -17,6 +17,7 @@ from generator.facts import Facts, compute_facts
 from generator.model import Content
 from generator.output import SiteFiles
 from generator.problems import ContentError, Problem, Problems, UsageError
+from generator.render import i18n
 from generator.render.site import render_all
 
 
@@ -38,6 +39,7 @@ def check(source: Path, now: datetime, strict: bool = False) -> Checked:
     site = load_site(source, problems)
     if site is None:
         raise ContentError(problems.sorted())
+    i18n.check_language(site, problems)
     content = load_content(site, problems)
     derive.check_promises(content, now, problems)
     if problems.errors or (strict and problems.warnings):

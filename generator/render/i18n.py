@@ -1,10 +1,98 @@
-"""Translations of the theme's strings (gettext message catalogs)."""
+"""Translations of the theme's strings: gettext message catalogs, read with Babel.
+
+The catalogs are ``generator/locale/<lang>/LC_MESSAGES/messages.po``, inside the package so that
+``pip install .`` carries them. They are compiled in memory when a build first needs one, so there
+are no ``.mo`` files to keep up to date. ``language: pt-BR`` uses ``pt`` when there is no
+``pt_BR`` catalog; a language with no catalog at all gets the English strings and a warning
+(dates and numbers still follow the language when Babel knows it). See docs/languages.md.
+"""
 
 from __future__ import annotations
 
+import gettext
+from functools import cache
+from io import BytesIO
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
 from jinja2 import Environment
+
+from generator.model import Site
+from generator.problems import Problems
+
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+SOURCE_LANGUAGE = "en"
+
+
+def N_(message: str) -> str:  # noqa: N802 - the name gettext tools look for
+    """Mark a string for extraction without translating it yet."""
+    return message
+
+
+# Status words as pages and feeds show them (the templates' macros.html has the same words).
+STATUS_LABELS = {
+    "investigating": N_("Investigating"),
+    "identified": N_("Identified"),
+    "monitoring": N_("Monitoring"),
+    "resolved": N_("Resolved"),
+    "postmortem": N_("Postmortem"),
+    "update": N_("Update"),
+    "scheduled": N_("Scheduled"),
+    "in_progress": N_("In progress"),
+    "verifying": N_("Verifying"),
+    "completed": N_("Completed"),
+}
+
+
+def available_languages() -> list[str]:
+    """Languages with a catalog, e.g. ``["de", "en", "es", ...]``."""
+    return sorted(p.parent.parent.name for p in LOCALE_DIR.glob("*/LC_MESSAGES/messages.po"))
+
+
+def catalog_language(language: str) -> str | None:
+    """The catalog a site language uses: itself, else its base language (pt-BR → pt)."""
+    wanted = language.replace("-", "_")
+    for candidate in (wanted, wanted.split("_")[0].lower()):
+        if (LOCALE_DIR / candidate / "LC_MESSAGES" / "messages.po").is_file():
+            return candidate
+    return None
+
+
+@cache
+def translations(language: str) -> gettext.NullTranslations:
+    """The compiled catalog for ``language``; the untranslated strings when there is none."""
+    found = catalog_language(language)
+    if found is None or found == SOURCE_LANGUAGE:
+        return gettext.NullTranslations()
+    path = LOCALE_DIR / found / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as handle:
+        catalog = read_po(handle, locale=found)
+    compiled = BytesIO()
+    write_mo(compiled, catalog, use_fuzzy=False)
+    compiled.seek(0)
+    return gettext.GNUTranslations(compiled)
 
 
 def install(env: Environment, language: str) -> None:
-    """Make ``_()``, ``gettext`` and ``ngettext`` available to templates for ``language``."""
-    env.install_null_translations(newstyle=True)  # type: ignore[attr-defined]
+    """Make ``_()``, ``gettext`` and ``ngettext`` available to templates for ``language``,
+    and the translated status words to the feeds (``status_labels``)."""
+    chosen = translations(language)
+    env.install_gettext_translations(chosen, newstyle=True)  # type: ignore[attr-defined]
+    env.globals["status_labels"] = {k: chosen.gettext(v) for k, v in STATUS_LABELS.items()}
+
+
+def check_language(site: Site, problems: Problems) -> None:
+    """Warn when the site's language has no catalog: its pages will read in English."""
+    if catalog_language(site.language) is not None:
+        return
+    line = 0
+    try:
+        lines = site.path.read_text(encoding="utf-8").splitlines()
+        line = next((n for n, text in enumerate(lines, 1) if text.startswith("language:")), 0)
+    except OSError:
+        pass
+    problems.warning(site.path, line,
+                     f"there is no translation for language {site.language!r} yet, so the pages "
+                     f"will read in English; the languages are {', '.join(available_languages())} "
+                     "(docs/languages.md says how to add one)")
