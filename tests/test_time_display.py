@@ -1,0 +1,139 @@
+"""Times as pages show them: the site's zone and its abbreviation, across DST and odd offsets;
+and uptime through a whole build, from incident files to api/uptime.json."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from generator.build import build
+from generator.render.formatting import Formatter
+from generator.times import parse_now
+
+REPO = Path(__file__).resolve().parent.parent
+
+
+def utc(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+
+
+BERLIN = "Europe/Berlin"
+
+
+@pytest.mark.parametrize(("zone", "moment", "shown", "iso"), [
+    (BERLIN, "2026-03-29 00:59", "Mar 29, 2026, 1:59 AM CET", "2026-03-29T01:59:00+01:00"),
+    (BERLIN, "2026-03-29 01:00", "Mar 29, 2026, 3:00 AM CEST", "2026-03-29T03:00:00+02:00"),
+    (BERLIN, "2026-10-25 00:30", "Oct 25, 2026, 2:30 AM CEST", "2026-10-25T02:30:00+02:00"),
+    (BERLIN, "2026-10-25 01:30", "Oct 25, 2026, 2:30 AM CET", "2026-10-25T02:30:00+01:00"),
+    ("America/New_York", "2026-11-01 05:30", "Nov 1, 2026, 1:30 AM EDT",
+     "2026-11-01T01:30:00-04:00"),
+    ("America/New_York", "2026-11-01 06:30", "Nov 1, 2026, 1:30 AM EST",
+     "2026-11-01T01:30:00-05:00"),
+    ("Asia/Kolkata", "2026-01-31 18:29", "Jan 31, 2026, 11:59 PM IST", "2026-01-31T23:59:00+05:30"),
+    ("Asia/Kolkata", "2026-01-31 18:30", "Feb 1, 2026, 12:00 AM IST", "2026-02-01T00:00:00+05:30"),
+])
+def test_times_are_shown_in_the_site_zone_with_its_abbreviation(
+        zone: str, moment: str, shown: str, iso: str) -> None:
+    element = Formatter(ZoneInfo(zone), "en").time_element(utc(moment))
+    # Babel puts a narrow no-break space before AM/PM, as CLDR says.
+    assert element.replace("\u202f", " ") == f'<time datetime="{iso}">{shown}</time>'
+
+
+@pytest.mark.parametrize(("language", "month", "when"), [
+    ("en", "November 2026", "Nov 20, 2026, 2:45 PM CET"),
+    ("de", "November 2026", "20. Nov. 2026, 14:45 CET"),
+    ("fr", "novembre 2026", "20 nov. 2026, 14:45 CET"),
+    ("ja", "2026年11月", "2026年11月20日 14:45 CET"),
+])
+def test_dates_follow_the_language(language: str, month: str, when: str) -> None:
+    fmt = Formatter(ZoneInfo("Europe/Berlin"), language)
+    assert fmt.month_text(utc("2026-11-20 13:45")) == month
+    assert fmt.datetime_text(utc("2026-11-20 13:45")).replace("\u202f", " ") == when
+
+
+def test_durations_are_exact_to_the_minute() -> None:
+    fmt = Formatter(ZoneInfo("UTC"), "en")
+    assert fmt.duration_text(timedelta(minutes=47)) == "47 minutes"
+    assert fmt.duration_text(timedelta(minutes=125)) == "2 hours, 5 minutes"
+    assert Formatter(ZoneInfo("UTC"), "de").duration_text(timedelta(hours=1)) == "1 Stunde"
+
+
+def dst_site(tmp_path: Path) -> Path:
+    """A Berlin site with a major outage across the spring-forward night and one across the
+    end of January (midnight and month end)."""
+    source = tmp_path / "site"
+    (source / "content" / "incidents").mkdir(parents=True)
+    (source / "site.yaml").write_text(
+        "name: Test\nurl: https://status.test.example/\ntimezone: Europe/Berlin\n"
+        "components:\n  - id: api\n    name: API\n", encoding="utf-8")
+    (source / "content" / "incidents" / "spring.md").write_text(
+        "---\ntitle: Outage across the clock change\ncomponents:\n  api: major_outage\n---\n\n"
+        "## 2026-03-29 03:30 — Resolved\nFixed.\n\n"
+        "## 2026-03-29 01:30 — Investigating\nDown.\n", encoding="utf-8")
+    (source / "content" / "incidents" / "month-end.md").write_text(
+        "---\ntitle: Slow across the month end\ncomponents:\n  api: partial_outage\n---\n\n"
+        "## 2026-02-01 01:00 — Resolved\nFixed.\n\n"
+        "## 2026-01-31 23:00 — Investigating\nSlow.\n", encoding="utf-8")
+    return source
+
+
+def test_a_build_gives_exact_uptime_across_dst_and_month_end(tmp_path: Path) -> None:
+    output = tmp_path / "out"
+    build(dst_site(tmp_path), output, parse_now("2026-03-30 10:00 UTC", None))
+    api = json.loads((output / "api" / "uptime.json").read_text(encoding="utf-8"))
+    component = api["components"][0]
+    days = {d["date"]: d for d in component["days"]}
+    assert len(component["days"]) == 90 and component["days"][0]["date"] == "2025-12-31"
+    assert days["2026-03-29"] == {"date": "2026-03-29", "uptime": 95.6522,  # 1 h of 23 h
+                                  "major_outage_minutes": 60, "partial_outage_minutes": 0}
+    assert days["2026-01-31"]["uptime"] == 98.75  # 0.3 × 60 min of 1440
+    assert days["2026-02-01"]["partial_outage_minutes"] == 60
+    # 88 days of 24 h, one of 23 h, 12 h today = 2147 h; down 1 h + 0.3 × 2 h.
+    assert component["uptime"] == round(100 * (1 - 1.6 / 2147), 4)  # 99.9255
+    page = (output / "incidents" / "spring" / "index.html").read_text(encoding="utf-8")
+    page = page.replace("\u202f", " ")
+    assert "lasted 1 hour)" in page
+    assert '<time datetime="2026-03-29T03:30:00+02:00">Mar 29, 2026, 3:30 AM CEST</time>' in page
+    home = (output / "index.html").read_text(encoding="utf-8")
+    assert 'aria-label="Uptime over the last 90 days: 99.93%. 3 days with incidents."' in home
+    assert "Mar 29, 2026</time>: 95.65%, Major outage" in home
+
+
+LOCAL_TIME_HARNESS = """
+const src = require("fs").readFileSync(process.argv[2], "utf8");
+const times = [{dt: "2026-11-20T15:45:00+01:00"}, {dt: "2026-07-01T10:00:00+02:00"}];
+const added = [];
+global.document = {
+  documentElement: {lang: "en"},
+  querySelectorAll: () => times.map(t => ({
+    getAttribute: (n) => n === "datetime" ? t.dt : t[n],
+    setAttribute: (n, v) => { t[n] = v; },
+    parentNode: {insertBefore: (s) => added.push(s.textContent)},
+  })),
+  createElement: () => ({}),
+};
+eval(src);
+console.log(JSON.stringify(added));
+"""
+
+
+@pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
+@pytest.mark.parametrize(("zone", "expected"), [
+    ("Europe/Berlin", []),  # the reader is in the site's zone: nothing to add
+    ("America/New_York", [" (Nov 20, 2026, 9:45 AM EST)", " (Jul 1, 2026, 4:00 AM EDT)"]),
+    ("Asia/Kolkata", [" (Nov 20, 2026, 8:15 PM GMT+5:30)", " (Jul 1, 2026, 1:30 PM GMT+5:30)"]),
+])
+def test_local_time_script_adds_the_readers_time(tmp_path: Path, zone: str,
+                                                 expected: list[str]) -> None:
+    harness = tmp_path / "harness.js"
+    harness.write_text(LOCAL_TIME_HARNESS, encoding="utf-8")
+    script = REPO / "themes" / "default" / "templates" / "local-time.js"
+    result = subprocess.run(["node", str(harness), str(script)], capture_output=True, text=True,
+                            env={"TZ": zone, "PATH": "/usr/bin:/bin"}, check=True)
+    assert json.loads(result.stdout) == expected
