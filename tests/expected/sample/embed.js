@@ -85,7 +85,11 @@
 
   function start() {
     fetch(new URL("api/v2/summary.json", base).href, {credentials: "omit", cache: "no-cache"})
-      .then(function (response) { return response.ok ? response.json() : null; })
+      .then(function (response) {
+        if (response.ok) return response.json();
+        if (response.body) response.body.cancel().catch(function () { /* already closed */ });
+        return null;
+      })
       .then(function (summary) { if (summary) show(active(summary)); })
       .catch(function () { /* the status site is unreachable: show nothing */ });
   }
