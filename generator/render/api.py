@@ -14,7 +14,9 @@ and the update's page anchor; the page id is a hash of the site's URL.
 from __future__ import annotations
 
 import hashlib
+import heapq
 import json
+from collections import Counter
 from datetime import datetime
 from typing import Any
 
@@ -174,18 +176,34 @@ class StatuspageApi:
         site = self.site
         events: dict[str, set[datetime]] = {leaf.id: set() for leaf in site.leaves}
         held = impacts(self.ctx.content)
+        # Each leaf's own impacts, so finding the status at a moment scans only those.
+        held_by: dict[str, list[Any]] = {leaf_id: [] for leaf_id in events}
         for impact in held:
             events[impact.component_id].add(impact.start)
+            held_by[impact.component_id].append(impact)
             if impact.end is not None:
                 events[impact.component_id].add(impact.end)
         out: dict[str, list[tuple[datetime, str]]] = {}
         for leaf_id, moments in events.items():
+            # A sweep over the moments in order: impacts join when they start and leave when
+            # they end, so each moment looks only at the impacts holding then.
+            waiting = sorted(held_by[leaf_id], key=lambda i: i.start)
+            holding: list[tuple[datetime, int, str]] = []  # a heap of (end, order, status)
+            counts: Counter[str] = Counter()
             previous = OPERATIONAL
             changes = []
+            joined = 0
             for moment in sorted(moments):
-                status = max((i.status for i in held if i.component_id == leaf_id
-                              and i.start <= moment and (i.end is None or moment < i.end)),
-                             key=severity, default=OPERATIONAL)
+                while joined < len(waiting) and waiting[joined].start <= moment:
+                    impact = waiting[joined]
+                    counts[impact.status] += 1
+                    if impact.end is not None:
+                        heapq.heappush(holding, (impact.end, joined, impact.status))
+                    joined += 1
+                while holding and holding[0][0] <= moment:
+                    counts[heapq.heappop(holding)[2]] -= 1
+                status = max((s for s, n in counts.items() if n > 0), key=severity,
+                             default=OPERATIONAL)
                 if status != previous:
                     changes.append((moment, status))
                     previous = status

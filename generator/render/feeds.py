@@ -80,7 +80,8 @@ def _rss_variant(ctx: RenderContext, feed: FeedGenerator, base: str) -> FeedGene
 
 
 def _incident_feed(ctx: RenderContext, base: str, title: str, page: str,
-                   incidents: list[Incident], limit: int | None) -> None:
+                   incidents: list[Incident], limit: int | None,
+                   html_of: dict[str, str]) -> None:
     chosen = sorted(incidents, key=lambda i: (i.latest_update.time, i.id), reverse=True)
     if limit is not None:
         chosen = chosen[:limit]
@@ -96,20 +97,24 @@ def _incident_feed(ctx: RenderContext, base: str, title: str, page: str,
         entry.link(href=url)
         entry.published(incident.first_update.time)
         entry.updated(incident.latest_update.time)
-        entry.content(incident_html(ctx, incident), type="html")
-        entry.description(incident_html(ctx, incident))
+        # One incident stands in the history feed and in each of its components' feeds.
+        if incident.id not in html_of:
+            html_of[incident.id] = incident_html(ctx, incident)
+        entry.content(html_of[incident.id], type="html")
+        entry.description(html_of[incident.id])
     _write(ctx, feed, base)
 
 
 def render_feeds(ctx: RenderContext) -> None:
     site = ctx.site
+    html_of: dict[str, str] = {}
     _incident_feed(ctx, "history", f"{site.title} - Incident History", "",
-                   list(ctx.content.incidents), HISTORY_ENTRIES)
+                   list(ctx.content.incidents), HISTORY_ENTRIES, html_of)
     render_update_feed(ctx)
     for component in site.all_components:
         _incident_feed(ctx, f"components/{component.id}/history",
                        f"{site.title} - {component.name}", f"components/{component.id}/",
-                       incidents_of(ctx, component.id), None)
+                       incidents_of(ctx, component.id), None, html_of)
 
 
 def render_update_feed(ctx: RenderContext) -> None:

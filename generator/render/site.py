@@ -6,7 +6,7 @@ Each renderer takes a :class:`RenderContext` and adds its files to a
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
@@ -62,6 +62,16 @@ class RenderContext:
 
     def incident_path(self, incident: Incident) -> str:
         return f"incidents/{incident.id}/"
+
+    @cached_property
+    def _incident_positions(self) -> dict[str, int]:
+        return {incident.id: n for n, incident in enumerate(self.content.incidents)}
+
+    def incidents_among(self, ids: Iterable[str]) -> list[Incident]:
+        """The incidents with these ids, in the site's order; a lookup, not a scan of them all."""
+        positions = self._incident_positions
+        chosen = sorted(positions[i] for i in set(ids) if i in positions)
+        return [self.content.incidents[n] for n in chosen]
 
     def update_anchor(self, incident: Incident, update: Update) -> str:
         """A stable fragment id for an update: its time, and a counter for equal times."""
