@@ -13,10 +13,9 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from markdown_it import MarkdownIt
-
 from generator import yamlfile
 from generator.config import ID_PATTERN
+from generator.markdown import parse_blocks, render_tokens
 from generator.model import (
     IMPACT_TO_STATUS,
     IMPACTS,
@@ -41,9 +40,6 @@ _HEADING = re.compile(
     + r")\s+(?P<status>[A-Za-z][A-Za-z _-]*?)\s*$"
 )
 HEADING_EXAMPLE = "## 2026-11-20 14:05 — Investigating"
-
-_parser = MarkdownIt("commonmark")
-
 
 def incidents_dir(source: Path) -> Path:
     return source / "content" / "incidents"
@@ -238,17 +234,19 @@ def _read_updates(
     is_maintenance: bool,
 ) -> list[Update]:
     body = "\n".join(lines[body_start:])
-    tokens = _parser.parse(body)
+    # One parse of the whole body finds the update headings (a "## " line inside a code block
+    # is not one) and gives each update's HTML, rendered from its own run of tokens.
+    tokens, env = parse_blocks(body)
     statuses = (MAINTENANCE_STATUSES if is_maintenance else INCIDENT_STATUSES) + (UPDATE,)
     shown = ", ".join(s.replace("_", " ").capitalize() for s in statuses)
-    headings: list[tuple[int, str]] = []  # (0-based line in body, heading text)
+    headings: list[tuple[int, str, int]] = []  # (0-based line in body, heading text, token)
     for index, token in enumerate(tokens):
-        if token.type != "heading_open" or token.map is None:
+        if token.type != "heading_open" or token.map is None or token.level != 0:
             continue
         start = token.map[0]
         file_line = body_start + start + 1
         if token.tag == "h2" and token.markup == "##":
-            headings.append((start, tokens[index + 1].content))
+            headings.append((start, tokens[index + 1].content, index))
         elif token.tag == "h2":
             problems.error(path, file_line + 1, "a line of dashes under text makes it a "
                            "heading; leave a blank line above it for a rule, or write the "
@@ -265,7 +263,7 @@ def _read_updates(
                            f"every update starts with a heading such as {HEADING_EXAMPLE}")
             break
     updates = []
-    for position, (start, heading) in enumerate(headings):
+    for position, (start, heading, token_index) in enumerate(headings):
         file_line = body_start + start + 1
         stop = headings[position + 1][0] if position + 1 < len(headings) else len(body_lines)
         text = "\n".join(body_lines[start + 1:stop]).strip("\n")
@@ -289,8 +287,10 @@ def _read_updates(
             problems.error(path, file_line, "this update has no text: write what is known "
                            "under the heading")
             continue
+        token_end = headings[position + 1][2] if position + 1 < len(headings) else len(tokens)
+        html = render_tokens(tokens[token_index + 3:token_end], env)
         updates.append(Update(time=when, status=status, body=_dedent_block(text),
-                              line=file_line, position=position,
+                              line=file_line, position=position, html=html,
                               written_status=match["status"].strip()))
     return updates
 

@@ -44,3 +44,14 @@ _parser = _make_parser()
 def render_markdown(text: str) -> Markup:
     """HTML for an update's text; safe to put on a page as it is."""
     return Markup(_parser.render(text))
+
+
+def parse_blocks(text: str) -> tuple[list[Token], dict[str, Any]]:
+    """The tokens of a whole incident body, parsed once with the same safe rules."""
+    env: dict[str, Any] = {}
+    return _parser.parse(text, env), env
+
+
+def render_tokens(tokens: Sequence[Token], env: dict[str, Any]) -> str:
+    """Safe HTML for a run of tokens from :func:`parse_blocks` (one update's text)."""
+    return str(_parser.renderer.render(list(tokens), _parser.options, env))

@@ -115,6 +115,7 @@ class Update:
     line: int  # the line of its heading
     position: int  # 0 for the update highest in the file
     written_status: str = ""  # the status word as the writer typed it
+    html: str = ""  # ``body`` as safe HTML (raw HTML escaped, unsafe links dropped)
 
 
 @dataclass(frozen=True)

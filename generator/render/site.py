@@ -53,7 +53,9 @@ class RenderContext:
         """An update's text as safe HTML, rendered once per build."""
         key = (incident.id, update.position)
         if key not in self._markdown:
-            self._markdown[key] = render_markdown(update.body)
+            # Content read from files carries its HTML; an Update made in code may not.
+            self._markdown[key] = Markup(update.html) if update.html else render_markdown(
+                update.body)
         return self._markdown[key]
 
     def absolute(self, path: str) -> str:
