@@ -87,7 +87,9 @@ def neutral_site(tmp_path: Path, language: str) -> Path:
 
 
 class VisibleText(HTMLParser):
-    """The text a reader sees or hears: text nodes and the labels of elements."""
+    """The text a reader sees or hears: text nodes and the labels of elements. Code shown for
+    copying (``<pre>``, ``<code>``) and web addresses shown as themselves are not words of the
+    page's language: a snippet's ``https://status.example/`` is not the English word "status"."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -95,16 +97,16 @@ class VisibleText(HTMLParser):
         self._skip = 0
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag in ("style", "script"):
+        if tag in ("style", "script", "pre", "code"):
             self._skip += 1
         self.parts.extend(v for k, v in attrs if k in ("aria-label", "title", "alt") and v)
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in ("style", "script"):
+        if tag in ("style", "script", "pre", "code"):
             self._skip -= 1
 
     def handle_data(self, data: str) -> None:
-        if not self._skip:
+        if not self._skip and not re.fullmatch(r"\s*https?://\S+\s*", data):
             self.parts.append(data)
 
 

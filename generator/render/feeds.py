@@ -18,11 +18,22 @@ from markupsafe import Markup, escape
 
 from generator import __version__
 from generator.model import Incident, Update
+from generator.render.i18n import N_, translations
 from generator.render.pages import incidents_of
 from generator.render.site import RenderContext
 
 HISTORY_ENTRIES = 50
 UPDATE_ENTRIES = 100
+
+
+def translate(ctx: RenderContext, message: str, **values: str) -> str:
+    """``message`` in the site's language (the catalog the templates use), filled with values."""
+    return translations(ctx.site.language).gettext(message) % values
+
+
+def site_title(ctx: RenderContext) -> str:
+    """The site's title as the pages show it: "<name> Status" in the site's language."""
+    return translate(ctx, N_("%(name)s Status"), name=ctx.site.name)
 
 
 def status_label(ctx: RenderContext, incident: Incident, update: Update) -> str:
@@ -57,7 +68,7 @@ def _feed(ctx: RenderContext, path: str, title: str, page: str, updated: datetim
     feed.title(title)
     feed.link(href=ctx.absolute(page), rel="alternate")
     feed.link(href=ctx.absolute(path), rel="self")
-    feed.description(site.description or f"{site.title}: {kind}")
+    feed.description(site.description or f"{site_title(ctx)}: {translate(ctx, kind)}")
     feed.language(site.language)
     feed.generator("statusgen", __version__)
     stamp = updated or ctx.now
@@ -86,7 +97,7 @@ def _incident_feed(ctx: RenderContext, base: str, title: str, page: str,
     if limit is not None:
         chosen = chosen[:limit]
     updated = max((i.latest_update.time for i in chosen), default=None)
-    feed = _feed(ctx, f"{base}.atom", title, page, updated, "incident history")
+    feed = _feed(ctx, f"{base}.atom", title, page, updated, N_("incident history"))
     # feedgen puts the most recently added entry first; add the oldest first.
     for incident in reversed(chosen):
         entry = feed.add_entry()
@@ -108,23 +119,25 @@ def _incident_feed(ctx: RenderContext, base: str, title: str, page: str,
 def render_feeds(ctx: RenderContext) -> None:
     site = ctx.site
     html_of: dict[str, str] = {}
-    _incident_feed(ctx, "history", f"{site.title} - Incident History", "",
+    title = site_title(ctx)
+    history = translate(ctx, N_("%(title)s - Incident History"), title=title)
+    _incident_feed(ctx, "history", history, "",
                    list(ctx.content.incidents), HISTORY_ENTRIES, html_of)
     render_update_feed(ctx)
     for component in site.all_components:
         _incident_feed(ctx, f"components/{component.id}/history",
-                       f"{site.title} - {component.name}", f"components/{component.id}/",
+                       f"{title} - {component.name}", f"components/{component.id}/",
                        incidents_of(ctx, component.id), None, html_of)
 
 
 def render_update_feed(ctx: RenderContext) -> None:
-    site = ctx.site
     every = [(update, incident) for incident in ctx.content.incidents
              for update in incident.updates]
     every.sort(key=lambda pair: (pair[0].time, pair[1].id, -pair[0].position), reverse=True)
     chosen = every[:UPDATE_ENTRIES]
     updated = chosen[0][0].time if chosen else None
-    feed = _feed(ctx, "updates.atom", f"{site.title} - Updates", "", updated, "every update")
+    title = translate(ctx, N_("%(title)s - Updates"), title=site_title(ctx))
+    feed = _feed(ctx, "updates.atom", title, "", updated, N_("every update"))
     for update, incident in reversed(chosen):
         entry = feed.add_entry()
         url = ctx.absolute(ctx.incident_path(incident)) + "#" + ctx.update_anchor(incident, update)
