@@ -47,6 +47,7 @@ class RenderContext:
         from generator.render import i18n
 
         i18n.install(env, self.site.language)
+        env.globals["status_icon"] = status_icon
         return env
 
     def html(self, incident: Incident, update: Update) -> Markup:
@@ -84,6 +85,27 @@ class RenderContext:
 
 
 Renderer = Callable[[RenderContext], None]
+
+# Each status's icon in the theme's sprite (base.html): the shape tells the status as well as
+# the colour does, so nothing depends on colour alone.
+ICON_SHAPES = {
+    "operational": "ok", "none": "ok", "resolved": "ok", "postmortem": "ok", "completed": "ok",
+    "under_maintenance": "mt", "maintenance": "mt", "scheduled": "mt", "in_progress": "mt",
+    "verifying": "mt",
+    "degraded_performance": "dg", "minor": "dg", "monitoring": "dg",
+    "partial_outage": "po", "major": "po", "identified": "po",
+    "major_outage": "mo", "critical": "mo", "investigating": "mo",
+}
+_ICONS = {
+    status: Markup(f'<svg class="i" aria-hidden="true" focusable="false"><use href="#i-{shape}"/>'
+                   "</svg>")
+    for status, shape in ICON_SHAPES.items()
+}
+
+
+def status_icon(status: str) -> Markup:
+    """The inline icon for a status (templates call it as ``m.icon(status)``)."""
+    return _ICONS.get(status, _ICONS["degraded_performance"])
 
 
 def render_template(ctx: RenderContext, template: str, path: str, **values: Any) -> None:
