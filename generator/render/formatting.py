@@ -36,6 +36,10 @@ class Formatter:
         # The locale's own percent pattern ("#,##0 %" in French), with two decimals.
         self._percent: NumberPattern = copy.copy(self.locale.percent_formats[None])
         self._percent.frac_prec = (2, 2)
+        # Babel is slow and a site shows the same days and clock times again and again.
+        self._dates: dict[date, str] = {}
+        self._clock: dict[tuple[int, int], str] = {}
+        self._datetime_pattern = str(self.locale.datetime_formats["medium"])
 
     def local(self, moment: datetime) -> datetime:
         return moment.astimezone(self.zone)
@@ -46,19 +50,28 @@ class Formatter:
     def datetime_text(self, moment: datetime) -> str:
         """``Nov 20, 2026, 2:45 PM CET``; ``20. Nov. 2026, 14:45 CET``; ``2026年11月20日 14:45``."""
         local = self.local(moment)
-        pattern = str(self.locale.datetime_formats["medium"])
-        text = pattern.replace("{1}", self.date_text(local.date())).replace(
-            "{0}", format_time(local, "short", locale=self.locale))
-        return f"{text} {self.zone_abbreviation(moment)}"
+        text = self._datetime_pattern.replace("{1}", self.date_text(local.date())).replace(
+            "{0}", self._clock_text(local))
+        return f"{text} {local.tzname() or ''}"
+
+    def _clock_text(self, local: datetime) -> str:
+        """The wall-clock time, ``2:45 PM`` or ``14:45``: it depends on hour and minute only."""
+        key = (local.hour, local.minute)
+        if key not in self._clock:
+            self._clock[key] = format_time(local.replace(tzinfo=None), "short",
+                                           locale=self.locale)
+        return self._clock[key]
 
     def time_text(self, moment: datetime) -> str:
         local = self.local(moment)
-        return f"{format_time(local, 'short', locale=self.locale)} {self.zone_abbreviation(moment)}"
+        return f"{self._clock_text(local)} {local.tzname() or ''}"
 
     def date_text(self, moment: datetime | date) -> str:
         """A calendar date (``Nov 20, 2026``); a datetime is first taken to the site's zone."""
         day = self.local(moment).date() if isinstance(moment, datetime) else moment
-        return format_skeleton("yMMMd", day, locale=self.locale)
+        if day not in self._dates:
+            self._dates[day] = format_skeleton("yMMMd", day, locale=self.locale)
+        return self._dates[day]
 
     def month_text(self, moment: datetime) -> str:
         """A month heading: ``November 2026``, ``novembre 2026``, ``2026年11月``."""
