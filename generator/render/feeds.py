@@ -4,7 +4,8 @@
   updates newest first as ``<strong>Status</strong> - text``, the form Statuspage's feeds use.
 - ``updates.atom|rss``: one entry per update (latest 100), so every update reaches readers
   and RSS-to-chat bridges as a new item.
-- ``components/<id>/history.atom|rss``: every incident that lists the component or its group.
+- ``components/<id>/history.atom|rss``: the latest 100 incidents and maintenance windows that
+  list the component or its group (or, for a group, one of its components).
 
 Entry ids are the incident's URL (and the update's anchor): they never change once published.
 """
@@ -23,6 +24,9 @@ from generator.render.pages import incidents_of
 from generator.render.site import RenderContext
 
 HISTORY_ENTRIES = 50
+# A component's feed holds its latest incidents: enough for any reader, and a feed that readers
+# poll every few minutes stays small however long the site's history grows.
+COMPONENT_ENTRIES = 100
 UPDATE_ENTRIES = 100
 
 
@@ -127,7 +131,7 @@ def render_feeds(ctx: RenderContext) -> None:
     for component in site.all_components:
         _incident_feed(ctx, f"components/{component.id}/history",
                        f"{title} - {component.name}", f"components/{component.id}/",
-                       incidents_of(ctx, component.id), None, html_of)
+                       incidents_of(ctx, component.id), COMPONENT_ENTRIES, html_of)
 
 
 def render_update_feed(ctx: RenderContext) -> None:

@@ -13,6 +13,7 @@ from generator.render.theme import static_files
 
 HISTORY_PAGE_SIZE = 100  # incidents per history page
 PAST_DAYS = 7  # the home page's "past incidents" reach
+COMPONENT_PAGE_INCIDENTS = 100  # the latest ones; the history pages hold every incident
 
 
 def render_pages(ctx: RenderContext) -> None:
@@ -22,8 +23,10 @@ def render_pages(ctx: RenderContext) -> None:
                         incident=incident)
     render_history(ctx)
     for component in ctx.site.all_components:
+        listed = incidents_of(ctx, component.id)
         render_template(ctx, "component.html", f"components/{component.id}/index.html",
-                        component=component, incidents=incidents_of(ctx, component.id))
+                        component=component, incident_total=len(listed),
+                        incidents=listed[:COMPONENT_PAGE_INCIDENTS])
     # A 404 page is served at any depth: its links must be absolute.
     render_template(ctx, "404.html", "404.html", root=ctx.site.url)
     for name, path in static_files(ctx.site.source, ctx.site.theme).items():
