@@ -30,7 +30,8 @@ from generator.model import (
     Site,
     Update,
 )
-from generator.problems import Problems
+from generator.parallel import map_ranges
+from generator.problems import Problem, Problems
 from generator.times import UTC, TimeError, parse_time
 
 FRONT_MATTER_KEYS = ("title", "components", "impact", "started", "next_update", "maintenance")
@@ -48,14 +49,20 @@ def incidents_dir(source: Path) -> Path:
 def load_content(site: Site, problems: Problems) -> Content:
     """Read every incident file of the site; problems go to ``problems``."""
     folder = incidents_dir(site.source)
-    incidents = []
+    paths = []
     if folder.is_dir():
-        for path in sorted(folder.iterdir()):
-            if path.suffix != ".md" or path.name.startswith("."):
-                continue
-            incident = load_incident(path, site, problems)
-            if incident is not None:
-                incidents.append(incident)
+        paths = [p for p in sorted(folder.iterdir())
+                 if p.suffix == ".md" and not p.name.startswith(".")]
+
+    def read(start: int, stop: int) -> tuple[list[Incident], list[Problem]]:
+        found = Problems()
+        read_ok = [load_incident(path, site, found) for path in paths[start:stop]]
+        return [i for i in read_ok if i is not None], found.items
+
+    incidents = []
+    for chunk, chunk_problems in map_ranges(read, len(paths)):
+        incidents.extend(chunk)
+        problems.items.extend(chunk_problems)
     incidents.sort(key=lambda i: (i.first_update.time, i.id), reverse=True)
     return Content(site=site, incidents=tuple(incidents))
 

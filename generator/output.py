@@ -43,18 +43,19 @@ class SiteFiles:
         output.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
         try:
+            made: set[Path] = set()
             for path in self.paths():
                 target = staging / path
-                target.parent.mkdir(parents=True, exist_ok=True)
+                if target.parent not in made:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    made.add(target.parent)
                 target.write_bytes(self._files[path])
             # Keep dotfiles an operator put in the output (.nojekyll, .well-known, .git).
             if output.is_dir():
                 for kept in output.iterdir():
                     if kept.name.startswith(".") and not (staging / kept.name).exists():
                         _copy(kept, staging / kept.name)
-            for folder in [staging, *staging.rglob("*")]:
-                if folder.is_dir():
-                    os.chmod(folder, 0o755)
+            os.chmod(staging, 0o755)  # mkdtemp's 0700 would hide the site from a web server
             retired = None
             if output.exists():
                 retired = output.parent / f".{output.name}.old-{os.getpid()}"

@@ -8,7 +8,8 @@ from itertools import groupby
 from typing import Any
 
 from generator.model import Incident
-from generator.render.site import RenderContext, render_template
+from generator.parallel import map_ranges
+from generator.render.site import RenderContext, render_page, render_template
 from generator.render.theme import static_files
 
 HISTORY_PAGE_SIZE = 100  # incidents per history page
@@ -18,9 +19,7 @@ COMPONENT_PAGE_INCIDENTS = 100  # the latest ones; the history pages hold every 
 
 def render_pages(ctx: RenderContext) -> None:
     render_template(ctx, "index.html", "index.html", past_days=past_days(ctx))
-    for incident in ctx.content.incidents:
-        render_template(ctx, "incident.html", f"incidents/{incident.id}/index.html",
-                        incident=incident)
+    render_incident_pages(ctx)
     render_history(ctx)
     for component in ctx.site.all_components:
         listed = incidents_of(ctx, component.id)
@@ -34,6 +33,22 @@ def render_pages(ctx: RenderContext) -> None:
     render_sitemap(ctx)
     sitemap = ctx.absolute("sitemap.xml")
     ctx.files.add("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n")
+
+
+def render_incident_pages(ctx: RenderContext) -> None:
+    """One page per incident: most of a large site, so spread over the cores."""
+    incidents = ctx.content.incidents
+
+    def render(start: int, stop: int) -> list[tuple[str, str]]:
+        pages = []
+        for incident in incidents[start:stop]:
+            path = f"incidents/{incident.id}/index.html"
+            pages.append((path, render_page(ctx, "incident.html", path, incident=incident)))
+        return pages
+
+    for chunk in map_ranges(render, len(incidents)):
+        for path, page in chunk:
+            ctx.files.add(path, page)
 
 
 def incidents_of(ctx: RenderContext, component_id: str) -> list[Incident]:

@@ -108,14 +108,18 @@ def status_icon(status: str) -> Markup:
     return _ICONS.get(status, _ICONS["degraded_performance"])
 
 
-def render_template(ctx: RenderContext, template: str, path: str, **values: Any) -> None:
-    """Render a theme template to an output path; links inside use ``root`` to stay relative."""
+def render_page(ctx: RenderContext, template: str, path: str, **values: Any) -> str:
+    """A theme template rendered for an output path; links use ``root`` to stay relative."""
     depth = path.count("/")
     values.setdefault("root", "../" * depth or "./")
-    page = ctx.env.get_template(template).render(
+    return ctx.env.get_template(template).render(
         site=ctx.site, facts=ctx.facts, ctx=ctx, fmt=ctx.fmt, path=path, now=ctx.now, **values,
     )
-    ctx.files.add(path, page)
+
+
+def render_template(ctx: RenderContext, template: str, path: str, **values: Any) -> None:
+    """Render a theme template to an output path."""
+    ctx.files.add(path, render_page(ctx, template, path, **values))
 
 
 def render_all(content: Content, facts: Facts, now: datetime) -> SiteFiles:
