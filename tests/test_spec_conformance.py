@@ -13,9 +13,9 @@ import json
 import re
 import textwrap
 import xml.etree.ElementTree as ET
-from html.parser import HTMLParser
 from collections.abc import Callable
 from datetime import UTC, datetime
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -150,7 +150,8 @@ def utc(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
-def incident(components: str, *updates: str, extra: str = "", title: str = "Something broke") -> str:
+def incident(components: str, *updates: str, extra: str = "",
+             title: str = "Something broke") -> str:
     """An incident file: front matter, then the updates (each "heading\\ntext")."""
     body = "\n\n".join(f"## {u}" if "\n" in u else f"## {u}\nSome text." for u in updates)
     return f"---\ntitle: {title}\ncomponents:\n{components}\n{extra}---\n\n{body}\n"
@@ -547,7 +548,8 @@ def test_default_impact_is_the_worst_listed_status(site: SiteMaker) -> None:
         "a": incident("  api: degraded_performance\n  db: partial_outage",
                       "2026-11-20 14:05 — Investigating"),
         "b": incident("  web: degraded_performance", "2026-11-20 14:05 — Resolved"),
-        "c": "---\ntitle: Nothing listed\ncomponents:\n---\n\n## 2026-11-20 14:05 — Investigating\nx\n",
+        "c": "---\ntitle: Nothing listed\ncomponents:\n---\n\n"
+             "## 2026-11-20 14:05 — Investigating\nx\n",
     })
     s.build("2026-11-20 14:10 +01:00")
     assert s.incident("a")["impact"] == "major"
@@ -604,7 +606,8 @@ def test_maintenance_by_the_clock_at_its_instants(site: SiteMaker, now: str, sta
 
 
 def test_maintenance_completed_early(site: SiteMaker) -> None:
-    s = site({"mnt": MAINTENANCE.format(updates="## 2026-11-25 03:00 — Completed\nDone early.\n\n")})
+    done = "## 2026-11-25 03:00 — Completed\nDone early.\n\n"
+    s = site({"mnt": MAINTENANCE.format(updates=done)})
     s.build("2026-11-25 03:00 +01:00")
     got = s.incident("mnt")
     assert got["status"] == "completed"
@@ -1190,6 +1193,7 @@ def test_sub_path_url_all_internal_links_relative(site: SiteMaker) -> None:
                 continue
             resolved = target / "index.html" if url.split("#")[0].endswith("/") else target
             assert resolved.resolve().exists(), (page.relative_to(s.out), url)
+    assert len(atom_entries(s.text("history.atom"))) == 3  # maintenance has its entry too
     for name in ("history.atom", "updates.atom"):
         for entry in atom_entries(s.text(name)):
             assert (entry.findtext(f"{ATOM}id") or "").startswith(
@@ -1258,7 +1262,8 @@ def test_list_limits(site: SiteMaker) -> None:
                    "clock reports status 'scheduled' (API incident_updates[].status, page "
                    "badge): derive.effective_statuses ignores the clock", strict=True)
 def test_maintenance_update_keeps_the_clock_status(site: SiteMaker) -> None:
-    s = site({"mnt": MAINTENANCE.format(updates="## 2026-11-25 03:00 — Update\nHalfway.\n\n")})
+    halfway = "## 2026-11-25 03:00 — Update\nHalfway.\n\n"
+    s = site({"mnt": MAINTENANCE.format(updates=halfway)})
     s.build("2026-11-25 03:30 +01:00")
     got = s.incident("mnt")
     assert got["status"] == "in_progress"
