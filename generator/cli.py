@@ -14,7 +14,7 @@ from pathlib import Path
 
 from generator import __version__
 from generator.problems import ContentError, Problem, UsageError
-from generator.times import TimeError, parse_now
+from generator.times import UTC, TimeError, parse_now
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -38,8 +38,13 @@ def add_now(parser: argparse.ArgumentParser) -> None:
 
 
 def resolve_now(args: argparse.Namespace) -> datetime:
+    """"Now" for a command: a ``--now`` without a zone is in the site's zone, like every time."""
+    from generator.config import site_timezone
+
+    text = getattr(args, "now", None)
+    zone = site_timezone(args.source) if text and hasattr(args, "source") else UTC
     try:
-        return parse_now(getattr(args, "now", None), os.environ.get("SOURCE_DATE_EPOCH"))
+        return parse_now(text, os.environ.get("SOURCE_DATE_EPOCH"), zone)
     except TimeError as exc:
         raise UsageError(f"--now: {exc}") from None
 

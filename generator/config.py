@@ -36,6 +36,18 @@ MESSAGE_KEYS = (
 )
 
 
+def site_timezone(source: Path) -> ZoneInfo:
+    """The site's time zone, read on its own (for ``--now``); UTC when it cannot be read.
+
+    A site.yaml with problems is reported in full by :func:`load_site`; this never fails.
+    """
+    try:
+        data = yamlfile.load((source / "site.yaml").read_text(encoding="utf-8"))
+        return ZoneInfo(str(data.get("timezone") or "UTC"))
+    except (OSError, UnicodeDecodeError, ValueError, AttributeError, ZoneInfoNotFoundError):
+        return ZoneInfo("UTC")
+
+
 def load_site(source: Path, problems: Problems) -> Site | None:
     """Read ``source/site.yaml``; report every problem, and return None if there were errors."""
     path = source / "site.yaml"

@@ -68,7 +68,14 @@ class Impact:
 
 
 def effective_statuses(incident: Incident) -> list[tuple[Update, str]]:
-    """Each update (oldest first) with the status it leaves the incident in."""
+    """Each update (oldest first) with the status it leaves the incident in.
+
+    A maintenance's updates carry its state at their time: an ``Update`` posted after the start
+    is "in progress" even when no update said so.
+    """
+    if incident.is_maintenance:
+        phases = maintenance_phases(incident)
+        return [(u, _phase_at(phases, u.time)) for u in incident.updates]
     out: list[tuple[Update, str]] = []
     current = "scheduled" if incident.is_maintenance else "investigating"
     for update in incident.updates:
@@ -202,8 +209,12 @@ _EPOCH = datetime.fromisoformat("1970-01-01T00:00:00+00:00")
 
 
 def maintenance_status(incident: Incident, now: datetime) -> str:
-    for phase in maintenance_phases(incident):
-        if phase.contains(now):
+    return _phase_at(maintenance_phases(incident), now)
+
+
+def _phase_at(phases: list[Phase], moment: datetime) -> str:
+    for phase in phases:
+        if phase.contains(moment):
             return phase.status
     return "scheduled"
 

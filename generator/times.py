@@ -95,10 +95,11 @@ def parse_duration(text: str) -> timedelta:
     return timedelta(hours=int(match["h"] or 0), minutes=int(match["m"] or 0))
 
 
-def parse_now(text: str | None, environ_epoch: str | None) -> datetime:
-    """The build's "now": ``--now``, else ``SOURCE_DATE_EPOCH``, else the clock (UTC)."""
+def parse_now(text: str | None, environ_epoch: str | None, zone: tzinfo = UTC) -> datetime:
+    """The build's "now": ``--now`` (a time without a zone is in ``zone``, the site's), else
+    ``SOURCE_DATE_EPOCH``, else the clock."""
     if text:
-        return parse_time(text, UTC)
+        return parse_time(text, zone)
     if environ_epoch:
         try:
             return datetime.fromtimestamp(int(environ_epoch), UTC)

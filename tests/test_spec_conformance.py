@@ -1013,9 +1013,6 @@ def test_feed_ids_stable_after_adding_an_update(site: SiteMaker) -> None:
     assert api_before < {u["id"] for u in s.incident("newer")["incident_updates"]}
 
 
-@pytest.mark.xfail(reason="BUG: an update posted in the same minute as an existing one "
-                   "renames the existing update's anchor (update-...Z -> update-...Z-1), "
-                   "so its published feed id and API id change", strict=True)
 def test_feed_ids_stable_after_adding_an_update_in_the_same_minute(site: SiteMaker) -> None:
     s = site({"x": incident("  api: partial_outage", "2026-11-20 14:05 — Investigating\nA.")})
     s.build("2026-11-20 14:05 +01:00")
@@ -1207,9 +1204,6 @@ def test_sub_path_url_all_internal_links_relative(site: SiteMaker) -> None:
 # -- "now" -------------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(reason="BUG: a --now without a zone is read in UTC (times.parse_now passes "
-                   "UTC), while SPEC 2 says times written without a zone are read in the "
-                   "site's zone (and maintenance --start/--end are)", strict=True)
 def test_naive_now_is_in_the_site_zone(site: SiteMaker) -> None:
     s = site({"mnt": MAINTENANCE.format(updates="")})
     s.build("2026-11-25 01:30")  # Berlin wall time: half an hour before the window
@@ -1258,9 +1252,6 @@ def test_list_limits(site: SiteMaker) -> None:
     assert len(atom_entries(s.text("components/api/history.atom"))) == 60
 
 
-@pytest.mark.xfail(reason="BUG: an Update posted while a maintenance is in progress by the "
-                   "clock reports status 'scheduled' (API incident_updates[].status, page "
-                   "badge): derive.effective_statuses ignores the clock", strict=True)
 def test_maintenance_update_keeps_the_clock_status(site: SiteMaker) -> None:
     halfway = "## 2026-11-25 03:00 — Update\nHalfway.\n\n"
     s = site({"mnt": MAINTENANCE.format(updates=halfway)})
