@@ -18,6 +18,7 @@ import heapq
 import json
 from collections import Counter
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from generator.derive import active_phases, impacts, maintenance_phases
@@ -155,10 +156,14 @@ class StatuspageApi:
 
     # -- components --------------------------------------------------------------------------
 
-    def _site_created_at(self) -> datetime:
-        """When the page "began": its first incident's first update, else "now"."""
+    @cached_property
+    def _site_created(self) -> datetime:
         return min((i.first_update.time for i in self.ctx.content.incidents),
                    default=self.facts.now)
+
+    def _site_created_at(self) -> datetime:
+        """When the page "began": its first incident's first update, else "now"."""
+        return self._site_created
 
     def _component_created_at(self, component: Component) -> datetime:
         since = component.since
