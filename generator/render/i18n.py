@@ -45,6 +45,30 @@ STATUS_LABELS = {
 }
 
 
+# Every status and overall indicator as the theme shows it, translated once per build (pages
+# use them thousands of times; see macros.html).
+STATUS_WORDS = {
+    "operational": N_("Operational"),
+    "under_maintenance": N_("Under maintenance"),
+    "degraded_performance": N_("Degraded performance"),
+    "partial_outage": N_("Partial outage"),
+    "major_outage": N_("Major outage"),
+    **STATUS_LABELS,
+    "none": N_("All Systems Operational"),
+    "maintenance": N_("Service Under Maintenance"),
+    "minor": N_("Minor Service Outage"),
+    "major": N_("Partial System Outage"),
+    "critical": N_("Major System Outage"),
+}
+IMPACT_WORDS = {
+    "none": N_("No impact"),
+    "minor": N_("Minor"),
+    "major": N_("Major"),
+    "critical": N_("Critical"),
+    "maintenance": N_("Maintenance"),
+}
+
+
 def available_languages() -> list[str]:
     """Languages with a catalog, e.g. ``["de", "en", "es", ...]``."""
     return sorted(p.parent.parent.name for p in LOCALE_DIR.glob("*/LC_MESSAGES/messages.po"))
@@ -80,6 +104,8 @@ def install(env: Environment, language: str) -> None:
     chosen = translations(language)
     env.install_gettext_translations(chosen, newstyle=True)  # type: ignore[attr-defined]
     env.globals["status_labels"] = {k: chosen.gettext(v) for k, v in STATUS_LABELS.items()}
+    env.globals["status_words"] = {k: chosen.gettext(v) for k, v in STATUS_WORDS.items()}
+    env.globals["impact_words"] = {k: chosen.gettext(v) for k, v in IMPACT_WORDS.items()}
 
 
 def check_language(site: Site, problems: Problems) -> None:
