@@ -72,8 +72,13 @@ def past_days(ctx: RenderContext) -> list[tuple[Any, list[Incident]]]:
         for incident in ctx.content.incidents:
             if incident.is_maintenance and ctx.facts.of(incident).upcoming:
                 continue
-            first = incident.first_update.time.astimezone(zone).date()
-            last = incident.latest_update.time.astimezone(zone).date()
+            if incident.maintenance_start and incident.maintenance_end:
+                # A maintenance belongs to the days of its window, not of its announcement.
+                first = incident.maintenance_start.astimezone(zone).date()
+                last = incident.maintenance_end.astimezone(zone).date()
+            else:
+                first = incident.first_update.time.astimezone(zone).date()
+                last = incident.latest_update.time.astimezone(zone).date()
             if ctx.facts.of(incident).active:
                 last = today
             if first <= day <= last:
