@@ -6,11 +6,13 @@ Raw HTML is shown as text, never run; only http, https, mailto and relative link
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import urlsplit
 
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
+from markdown_it.token import Token
 from markupsafe import Markup
 
 SAFE_SCHEMES = ("http", "https", "mailto")

@@ -141,7 +141,7 @@ def percent(counted: timedelta, major: timedelta, partial: timedelta) -> float |
     return 100.0 * (1.0 - down / counted.total_seconds())
 
 
-def _timeline(impacts: Sequence[Impact], starts: list[datetime], bounds: list[datetime],
+def _timeline(impacts: Sequence[Impact], starts: list[date], bounds: list[datetime],
               first_counted: int) -> tuple[list[DayUptime], float | None]:
     """Per-day figures from the first counted day on, and the figure over the whole window."""
     count = len(starts)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 from datetime import date, datetime, timedelta
+from typing import Literal
 from zoneinfo import ZoneInfo
 
 from babel import Locale, UnknownLocaleError
@@ -83,10 +84,12 @@ class Formatter:
         days, rest = divmod(minutes, 24 * 60)
         hours, minutes = divmod(rest, 60)
         # A huge threshold makes Babel keep the unit we give (no "0.5 weeks", no "2 months").
+        units: tuple[tuple[Literal["day", "hour", "minute"], timedelta], ...] = (
+            ("day", timedelta(days=days)), ("hour", timedelta(hours=hours)),
+            ("minute", timedelta(minutes=minutes)))
         parts = [
             format_timedelta(amount, granularity=unit, threshold=10**9, locale=self.locale)
-            for unit, amount in (("day", timedelta(days=days)), ("hour", timedelta(hours=hours)),
-                                 ("minute", timedelta(minutes=minutes)))
+            for unit, amount in units
             if amount
         ][:2] or [format_timedelta(timedelta(0), granularity="minute", threshold=10**9,
                                    locale=self.locale)]
