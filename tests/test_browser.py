@@ -8,14 +8,13 @@ off. A full-page screenshot of each is kept under test-artifacts/screenshots/ fo
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from tests.sample import REPO, SAMPLE_NOW
-from tests.tooling import CHROMIUM_ARGS, axe_script, chromium_path, missing
+from tests.tooling import axe_script
 
 SCREENSHOTS = REPO / "test-artifacts" / "screenshots"
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
@@ -32,20 +31,6 @@ PAGES = {
     "group": "components/storage/",
     "404": "404.html",
 }
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Any]:
-    """One headless Chromium for the whole session; each test opens its own context."""
-    try:
-        from playwright.sync_api import sync_playwright
-    except ModuleNotFoundError:
-        missing("Playwright not found: pip install '.[test]'")
-    executable = chromium_path()
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,6 @@ from generator.build import build
 from generator.times import parse_now
 from tests.conftest import MakeSite
 from tests.servers import Served, serve
-from tests.tooling import CHROMIUM_ARGS, chromium_path, missing
 
 HOST_PAGE = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Acme</title><link rel="icon" href="data:,">
@@ -35,18 +34,6 @@ Back to normal.
 ## 2026-06-01 10:00 — Investigating
 Sign-in is slow.
 """
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    try:
-        from playwright.sync_api import sync_playwright
-    except ModuleNotFoundError:
-        missing("Playwright not found: pip install '.[test]'")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium_path(), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 class HostVisit:
