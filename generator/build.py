@@ -63,8 +63,12 @@ def guard_output(source: Path, output: Path) -> None:
     """Refuse an output folder whose replacement would delete the site's own files."""
     source, output = source.resolve(), output.resolve()
     if output == source or output in source.parents:
-        raise UsageError(f"the output folder {output} holds the site's own files; "
-                         "choose another, e.g. --output _site")
+        raise UsageError(
+            f"the output folder {output} holds the site's own files; "
+            "choose another, e.g. --output _site"
+        )
     if (output / "site.yaml").exists() or (output / "content").is_dir():
-        raise UsageError(f"the output folder {output} looks like a site source (it has "
-                         "site.yaml or content/); choose another, e.g. --output _site")
+        raise UsageError(
+            f"the output folder {output} looks like a site source (it has "
+            "site.yaml or content/); choose another, e.g. --output _site"
+        )

@@ -27,18 +27,26 @@ class _Parser(argparse.ArgumentParser):
 
 
 def add_source(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--source", type=Path, default=Path("."), metavar="DIR",
-                        help="the site's folder (default: the current directory)")
+    parser.add_argument(
+        "--source",
+        type=Path,
+        default=Path("."),
+        metavar="DIR",
+        help="the site's folder (default: the current directory)",
+    )
 
 
 def add_now(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--now", metavar="TIME",
-                        help="the time to build as of, e.g. '2026-11-20 15:00 UTC' "
-                        "(default: SOURCE_DATE_EPOCH, else the clock)")
+    parser.add_argument(
+        "--now",
+        metavar="TIME",
+        help="the time to build as of, e.g. '2026-11-20 15:00 UTC' "
+        "(default: SOURCE_DATE_EPOCH, else the clock)",
+    )
 
 
 def resolve_now(args: argparse.Namespace) -> datetime:
-    """"Now" for a command: a ``--now`` without a zone is in the site's zone, like every time."""
+    """ "Now" for a command: a ``--now`` without a zone is in the site's zone, like every time."""
     from generator.config import site_timezone
 
     text = getattr(args, "now", None)
@@ -61,8 +69,10 @@ def report(problems: Sequence[Problem]) -> None:
 def summary(problems: Sequence[Problem]) -> str:
     errors = sum(p.severity == "error" for p in problems)
     warnings = len(problems) - errors
-    return (f"{errors} error{'s' if errors != 1 else ''}, "
-            f"{warnings} warning{'s' if warnings != 1 else ''}")
+    return (
+        f"{errors} error{'s' if errors != 1 else ''}, "
+        f"{warnings} warning{'s' if warnings != 1 else ''}"
+    )
 
 
 # -- build / check ------------------------------------------------------------------------------
@@ -75,8 +85,9 @@ def cmd_build(args: argparse.Namespace) -> int:
     checked = build(args.source, output, resolve_now(args), strict=args.strict)
     report(checked.warnings)
     pages = len(checked.content.incidents)
-    print(f"built {output} ({pages} incident{'s' if pages != 1 else ''}, "
-          f"{checked.facts.description})")
+    print(
+        f"built {output} ({pages} incident{'s' if pages != 1 else ''}, {checked.facts.description})"
+    )
     return EXIT_OK
 
 
@@ -92,14 +103,17 @@ def cmd_check(args: argparse.Namespace) -> int:
 def _setup_build(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     build = sub.add_parser("build", help="build the site")
     add_source(build)
-    build.add_argument("--output", type=Path, metavar="DIR",
-                       help="where to write the site (default: _site in the source folder)")
+    build.add_argument(
+        "--output",
+        type=Path,
+        metavar="DIR",
+        help="where to write the site (default: _site in the source folder)",
+    )
     add_now(build)
     build.add_argument("--strict", action="store_true", help="fail on warnings too")
     build.set_defaults(func=cmd_build)
 
-    check = sub.add_parser("check", help="validate the content; print every problem; "
-                           "write nothing")
+    check = sub.add_parser("check", help="validate the content; print every problem; write nothing")
     add_source(check)
     add_now(check)
     check.add_argument("--strict", action="store_true", help="fail on warnings too")
@@ -131,8 +145,9 @@ def _load_optional_setups() -> None:
 def make_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="statusgen", description="A static status-site generator.")
     parser.add_argument("--version", action="version", version=f"statusgen {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND",
-                                parser_class=_Parser)
+    sub = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=_Parser
+    )
     if len(COMMAND_SETUPS) == 1:
         _load_optional_setups()
     for setup in COMMAND_SETUPS:

@@ -17,7 +17,7 @@ from generator.times import TimeError, parse_duration
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 
 SITE_KEYS = {
-    "name": "the site's name (pages read \"<name> Status\")",
+    "name": 'the site\'s name (pages read "<name> Status")',
     "url": "the absolute public URL, e.g. https://status.acme.example/",
     "timezone": "an IANA time zone name such as Europe/Berlin (default UTC)",
     "language": "the UI language, e.g. en",
@@ -31,8 +31,16 @@ SITE_KEYS = {
 }
 COMPONENT_KEYS = ("id", "name", "description", "since", "components")
 MESSAGE_KEYS = (
-    "investigating", "identified", "monitoring", "resolved", "postmortem", "update",
-    "scheduled", "in_progress", "verifying", "completed",
+    "investigating",
+    "identified",
+    "monitoring",
+    "resolved",
+    "postmortem",
+    "update",
+    "scheduled",
+    "in_progress",
+    "verifying",
+    "completed",
 )
 
 
@@ -55,8 +63,12 @@ def load_site(source: Path, problems: Problems) -> Site | None:
     try:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
-        problems.error(path, 0, "there is no site.yaml here; run statusgen in the site's folder "
-                       "or name it with --source DIR")
+        problems.error(
+            path,
+            0,
+            "there is no site.yaml here; run statusgen in the site's folder "
+            "or name it with --source DIR",
+        )
         return None
     except (OSError, UnicodeDecodeError) as exc:
         problems.error(path, 0, f"cannot read this file: {exc}")
@@ -67,8 +79,9 @@ def load_site(source: Path, problems: Problems) -> Site | None:
         problems.error(path, exc.line, str(exc))
         return None
     if not isinstance(data, yamlfile.Located):
-        problems.error(path, 1, "site.yaml must be a mapping of keys such as name:, url: and "
-                       "components:")
+        problems.error(
+            path, 1, "site.yaml must be a mapping of keys such as name:, url: and components:"
+        )
         return None
 
     def err(key: Any, message: str, line: int | None = None) -> None:
@@ -83,8 +96,11 @@ def load_site(source: Path, problems: Problems) -> Site | None:
     if url:
         parts = urlsplit(url)
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            err("url", f"url must be an absolute http(s) address such as "
-                f"https://status.acme.example/, not {url!r}")
+            err(
+                "url",
+                f"url must be an absolute http(s) address such as "
+                f"https://status.acme.example/, not {url!r}",
+            )
         elif not url.endswith("/"):
             url += "/"
     zone_text = _text(data, "timezone", err) or "UTC"
@@ -94,17 +110,21 @@ def load_site(source: Path, problems: Problems) -> Site | None:
             raise ZoneInfoNotFoundError(zone_text)
         zone = ZoneInfo(zone_text)
     except (ZoneInfoNotFoundError, ValueError):
-        err("timezone", f"unknown time zone {zone_text!r}; use an IANA name such as "
-            "Europe/Berlin, America/New_York or UTC")
+        err(
+            "timezone",
+            f"unknown time zone {zone_text!r}; use an IANA name such as "
+            "Europe/Berlin, America/New_York or UTC",
+        )
     language = _text(data, "language", err) or "en"
     if not re.match(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$", language):
-        err("language", f"language must be a language code such as en, de or pt-BR, "
-            f"not {language!r}")
+        err(
+            "language",
+            f"language must be a language code such as en, de or pt-BR, not {language!r}",
+        )
     description = _text(data, "description", err) or ""
     theme = _text(data, "theme", err) or "default"
     if not ID_PATTERN.match(theme):
-        err("theme", f"theme must be a folder name under themes/ such as 'default', "
-            f"not {theme!r}")
+        err("theme", f"theme must be a folder name under themes/ such as 'default', not {theme!r}")
 
     links = _string_map(data, "links", err, path, problems, urls=True)
     messages = _string_map(data, "messages", err, path, problems, allowed=MESSAGE_KEYS)
@@ -117,8 +137,9 @@ def load_site(source: Path, problems: Problems) -> Site | None:
             for index, item in enumerate(raw_mirrors):
                 line = _item_line(raw_mirrors, index, yamlfile.line_of(data, "mirrors", 1))
                 if not isinstance(item, str) or urlsplit(item).scheme not in ("http", "https"):
-                    problems.error(path, line, f"a mirror must be an absolute http(s) URL, "
-                                   f"not {item!r}")
+                    problems.error(
+                        path, line, f"a mirror must be an absolute http(s) URL, not {item!r}"
+                    )
                 else:
                     mirrors.append(item)
 
@@ -179,8 +200,13 @@ def _text(data: Any, key: str, err: Any, required: bool = False) -> str | None:
 
 
 def _string_map(
-    data: Any, key: str, err: Any, path: Path, problems: Problems,
-    urls: bool = False, allowed: tuple[str, ...] | None = None,
+    data: Any,
+    key: str,
+    err: Any,
+    path: Path,
+    problems: Problems,
+    urls: bool = False,
+    allowed: tuple[str, ...] | None = None,
 ) -> list[tuple[str, str]]:
     raw = data.get(key)
     if raw is None:
@@ -192,15 +218,17 @@ def _string_map(
     for name, value in raw.items():
         line = yamlfile.line_of(raw, name, yamlfile.line_of(data, key, 1))
         if allowed is not None and name not in allowed:
-            problems.error(path, line, f"unknown {key} key {name!r}; use one of: "
-                           f"{', '.join(allowed)}")
+            problems.error(
+                path, line, f"unknown {key} key {name!r}; use one of: {', '.join(allowed)}"
+            )
             continue
         if not isinstance(value, str) or not value.strip():
             problems.error(path, line, f"{key}.{name} must be text")
             continue
         if urls and urlsplit(value).scheme not in ("http", "https", "mailto"):
-            problems.error(path, line, f"{key}.{name} must be an http(s) or mailto: URL, "
-                           f"not {value!r}")
+            problems.error(
+                path, line, f"{key}.{name} must be an http(s) or mailto: URL, not {value!r}"
+            )
             continue
         out.append((str(name), value.strip()))
     return out
@@ -211,9 +239,12 @@ def _components(
 ) -> list[Component]:
     raw = data.get("components")
     if not isinstance(raw, list) or not raw:
-        problems.error(path, yamlfile.line_of(data, "components", 1),
-                       "components is required: a list with at least one entry such as\n"
-                       "  components:\n    - id: api\n      name: Public API")
+        problems.error(
+            path,
+            yamlfile.line_of(data, "components", 1),
+            "components is required: a list with at least one entry such as\n"
+            "  components:\n    - id: api\n      name: Public API",
+        )
         return []
     top: list[Component] = []
     for index, item in enumerate(raw):
@@ -224,67 +255,97 @@ def _components(
 
 
 def _component(
-    item: Any, line: int, path: Path, problems: Problems,
-    by_id: dict[str, Component], group: str | None,
+    item: Any,
+    line: int,
+    path: Path,
+    problems: Problems,
+    by_id: dict[str, Component],
+    group: str | None,
 ) -> Component | None:
     if not isinstance(item, dict):
-        problems.error(path, line, "each component is a mapping with id: and name:, e.g.\n"
-                       "  - id: api\n    name: Public API")
+        problems.error(
+            path,
+            line,
+            "each component is a mapping with id: and name:, e.g.\n"
+            "  - id: api\n    name: Public API",
+        )
         return None
     ok = True
     for key in item:
         if key not in COMPONENT_KEYS:
-            problems.error(path, yamlfile.line_of(item, key, line),
-                           f"unknown component key {key!r}; the keys are: "
-                           f"{', '.join(COMPONENT_KEYS)}")
+            problems.error(
+                path,
+                yamlfile.line_of(item, key, line),
+                f"unknown component key {key!r}; the keys are: {', '.join(COMPONENT_KEYS)}",
+            )
             ok = False
     component_id = item.get("id")
     if not isinstance(component_id, str) or not ID_PATTERN.match(component_id):
-        problems.error(path, yamlfile.line_of(item, "id", line),
-                       f"component id must be lower-case letters, digits and dashes "
-                       f"(like api or blob-storage), not {component_id!r}")
+        problems.error(
+            path,
+            yamlfile.line_of(item, "id", line),
+            f"component id must be lower-case letters, digits and dashes "
+            f"(like api or blob-storage), not {component_id!r}",
+        )
         return None
     if component_id in by_id:
-        problems.error(path, yamlfile.line_of(item, "id", line),
-                       f"the component id {component_id!r} is used twice (first at line "
-                       f"{by_id[component_id].line}); ids must be unique across the file")
+        problems.error(
+            path,
+            yamlfile.line_of(item, "id", line),
+            f"the component id {component_id!r} is used twice (first at line "
+            f"{by_id[component_id].line}); ids must be unique across the file",
+        )
         return None
     name = item.get("name")
     if not isinstance(name, str | int | float) or isinstance(name, bool) or not str(name).strip():
-        problems.error(path, yamlfile.line_of(item, "name", line),
-                       f"component {component_id!r} needs a name, e.g. name: Public API")
+        problems.error(
+            path,
+            yamlfile.line_of(item, "name", line),
+            f"component {component_id!r} needs a name, e.g. name: Public API",
+        )
         ok = False
     description = item.get("description") or ""
     if not isinstance(description, str):
-        problems.error(path, yamlfile.line_of(item, "description", line),
-                       "description must be text")
+        problems.error(
+            path, yamlfile.line_of(item, "description", line), "description must be text"
+        )
         ok = False
     since = None
     if "since" in item:
         try:
             since = date.fromisoformat(str(item["since"]).strip())
         except ValueError:
-            problems.error(path, yamlfile.line_of(item, "since", line),
-                           f"since must be a date written as 2024-01-01, not {item['since']!r}")
+            problems.error(
+                path,
+                yamlfile.line_of(item, "since", line),
+                f"since must be a date written as 2024-01-01, not {item['since']!r}",
+            )
             ok = False
     children: list[str] = []
     if "components" in item:
         members = item["components"]
         if group is not None:
-            problems.error(path, yamlfile.line_of(item, "components", line),
-                           "groups cannot be nested: a group's components cannot have "
-                           "components of their own (two levels at most)")
+            problems.error(
+                path,
+                yamlfile.line_of(item, "components", line),
+                "groups cannot be nested: a group's components cannot have "
+                "components of their own (two levels at most)",
+            )
             ok = False
         elif not isinstance(members, list) or not members:
-            problems.error(path, yamlfile.line_of(item, "components", line),
-                           "a group's components must be a list with at least one component")
+            problems.error(
+                path,
+                yamlfile.line_of(item, "components", line),
+                "a group's components must be a list with at least one component",
+            )
             ok = False
         else:
             # Reserve the group's id first so members cannot reuse it.
             by_id[component_id] = Component(id=component_id, name="", line=line)
             for index, member in enumerate(members):
-                child = _component(member, _item_line(members, index, line), path, problems,
-                                   by_id, component_id)
+                child = _component(
+                    member, _item_line(members, index, line), path, problems, by_id, component_id
+                )
                 if child:
                     children.append(child.id)
     if not ok:

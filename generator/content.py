@@ -37,10 +37,12 @@ from generator.times import UTC, TimeError, parse_time
 FRONT_MATTER_KEYS = ("title", "components", "impact", "started", "next_update", "maintenance")
 SEPARATORS = ("—", "–", "-", "|", "·")
 _HEADING = re.compile(
-    r"^(?P<time>.+?)\s+(?:" + "|".join(re.escape(s) for s in SEPARATORS)
+    r"^(?P<time>.+?)\s+(?:"
+    + "|".join(re.escape(s) for s in SEPARATORS)
     + r")\s+(?P<status>[A-Za-z][A-Za-z _-]*?)\s*$"
 )
 HEADING_EXAMPLE = "## 2026-11-20 14:05 — Investigating"
+
 
 def incidents_dir(source: Path) -> Path:
     return source / "content" / "incidents"
@@ -51,8 +53,9 @@ def load_content(site: Site, problems: Problems) -> Content:
     folder = incidents_dir(site.source)
     paths = []
     if folder.is_dir():
-        paths = [p for p in sorted(folder.iterdir())
-                 if p.suffix == ".md" and not p.name.startswith(".")]
+        paths = [
+            p for p in sorted(folder.iterdir()) if p.suffix == ".md" and not p.name.startswith(".")
+        ]
 
     def read(start: int, stop: int) -> tuple[list[Incident], list[Problem]]:
         found = Problems()
@@ -76,8 +79,12 @@ def load_incident(path: Path, site: Site, problems: Problems) -> Incident | None
     errors_before = len(problems.errors)
     incident_id = path.stem
     if not ID_PATTERN.match(incident_id):
-        problems.error(path, 0, f"the file name {path.name!r} cannot be an incident id: use "
-                       "lower-case letters, digits and dashes, e.g. 2026-11-20-api-errors.md")
+        problems.error(
+            path,
+            0,
+            f"the file name {path.name!r} cannot be an incident id: use "
+            "lower-case letters, digits and dashes, e.g. 2026-11-20-api-errors.md",
+        )
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
@@ -86,9 +93,13 @@ def load_incident(path: Path, site: Site, problems: Problems) -> Incident | None
     text = text.lstrip("\ufeff")
     lines = text.splitlines()
     if not lines or lines[0].strip() != "---":
-        problems.error(path, 1, "an incident file starts with front matter between '---' lines:\n"
-                       "---\ntitle: Elevated error rates on the API\ncomponents:\n"
-                       "  api: partial_outage\n---")
+        problems.error(
+            path,
+            1,
+            "an incident file starts with front matter between '---' lines:\n"
+            "---\ntitle: Elevated error rates on the API\ncomponents:\n"
+            "  api: partial_outage\n---",
+        )
         return None
     try:
         end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
@@ -110,14 +121,19 @@ def load_incident(path: Path, site: Site, problems: Problems) -> Incident | None
 
     for key in meta:
         if key not in FRONT_MATTER_KEYS:
-            problems.error(path, line(key), f"unknown key {key!r}; the keys are: "
-                           f"{', '.join(FRONT_MATTER_KEYS)}")
+            problems.error(
+                path,
+                line(key),
+                f"unknown key {key!r}; the keys are: {', '.join(FRONT_MATTER_KEYS)}",
+            )
 
     title = meta.get("title")
     if title is None or isinstance(title, bool | dict | list) or not str(title).strip():
-        problems.error(path, line("title") if "title" in meta else 2,
-                       "title is required and must not be empty, e.g. "
-                       "title: Elevated error rates on the API")
+        problems.error(
+            path,
+            line("title") if "title" in meta else 2,
+            "title is required and must not be empty, e.g. title: Elevated error rates on the API",
+        )
         title = ""
 
     def read_time(key: str, value: Any, at: int) -> datetime | None:
@@ -135,13 +151,23 @@ def load_incident(path: Path, site: Site, problems: Problems) -> Incident | None
     if is_maintenance:
         window = meta["maintenance"]
         if not isinstance(window, dict) or set(window) != {"start", "end"}:
-            problems.error(path, line("maintenance"), "maintenance needs a start and an end, "
-                           "e.g. maintenance: {start: 2026-11-25 02:00, end: 2026-11-25 04:00}")
+            problems.error(
+                path,
+                line("maintenance"),
+                "maintenance needs a start and an end, "
+                "e.g. maintenance: {start: 2026-11-25 02:00, end: 2026-11-25 04:00}",
+            )
         else:
-            at_start = yamlfile.line_of(window, "start", 0) + 1 if isinstance(
-                window, yamlfile.Located) else line("maintenance")
-            at_end = yamlfile.line_of(window, "end", 0) + 1 if isinstance(
-                window, yamlfile.Located) else line("maintenance")
+            at_start = (
+                yamlfile.line_of(window, "start", 0) + 1
+                if isinstance(window, yamlfile.Located)
+                else line("maintenance")
+            )
+            at_end = (
+                yamlfile.line_of(window, "end", 0) + 1
+                if isinstance(window, yamlfile.Located)
+                else line("maintenance")
+            )
             maintenance_start = read_time("maintenance start", window["start"], at_start)
             maintenance_end = read_time("maintenance end", window["end"], at_end)
             if maintenance_start and maintenance_end and maintenance_end <= maintenance_start:
@@ -149,24 +175,35 @@ def load_incident(path: Path, site: Site, problems: Problems) -> Incident | None
 
     impact = meta.get("impact")
     if impact is not None and impact not in IMPACTS:
-        problems.error(path, line("impact"), f"unknown impact {impact!r}; use one of: "
-                       f"{', '.join(IMPACTS)}")
+        problems.error(
+            path, line("impact"), f"unknown impact {impact!r}; use one of: {', '.join(IMPACTS)}"
+        )
         impact = None
 
     unknown: list[tuple[int, str]] = []  # components not (or no longer) in site.yaml
-    components = _read_components(meta, line("components"), path, site, problems,
-                                  impact, is_maintenance, unknown)
-    started = read_time("started", meta["started"], line("started")) if "started" in meta \
+    components = _read_components(
+        meta, line("components"), path, site, problems, impact, is_maintenance, unknown
+    )
+    started = read_time("started", meta["started"], line("started")) if "started" in meta else None
+    next_update = (
+        read_time("next_update", meta["next_update"], line("next_update"))
+        if "next_update" in meta and meta["next_update"] is not None
         else None
-    next_update = (read_time("next_update", meta["next_update"], line("next_update"))
-                   if "next_update" in meta and meta["next_update"] is not None else None)
+    )
 
     updates = _read_updates(lines, end + 1, path, zone, problems, is_maintenance)
     if not updates and len(problems.errors) == errors_before:
-        problems.error(path, end + 1, "there are no updates: add one under the front matter, "
-                       f"e.g.\n{HEADING_EXAMPLE}\nWe are investigating reports of errors.")
+        problems.error(
+            path,
+            end + 1,
+            "there are no updates: add one under the front matter, "
+            f"e.g.\n{HEADING_EXAMPLE}\nWe are investigating reports of errors.",
+        )
     finished = updates and max(updates, key=lambda u: (u.time, -u.position)).status in (
-        "resolved", "postmortem", "completed")
+        "resolved",
+        "postmortem",
+        "completed",
+    )
     for at, message in unknown:
         # A finished incident keeps its history when a component is retired from site.yaml.
         if finished:
@@ -192,8 +229,14 @@ def load_incident(path: Path, site: Site, problems: Problems) -> Incident | None
 
 
 def _read_components(
-    meta: Any, at: int, path: Path, site: Site, problems: Problems,
-    impact: str | None, is_maintenance: bool, unknown: list[tuple[int, str]],
+    meta: Any,
+    at: int,
+    path: Path,
+    site: Site,
+    problems: Problems,
+    impact: str | None,
+    is_maintenance: bool,
+    unknown: list[tuple[int, str]],
 ) -> list[tuple[str, str]]:
     raw = meta.get("components")
     if raw is None:
@@ -203,19 +246,28 @@ def _read_components(
     out: list[tuple[str, str]] = []
     if isinstance(raw, list):
         entries: list[tuple[Any, Any, int]] = [
-            (item, None, (raw.item_lines[i] + 1) if isinstance(raw, yamlfile.LocatedList)
-             else at) for i, item in enumerate(raw)]
+            (item, None, (raw.item_lines[i] + 1) if isinstance(raw, yamlfile.LocatedList) else at)
+            for i, item in enumerate(raw)
+        ]
     elif isinstance(raw, dict):
-        entries = [(key, value, yamlfile.line_of(raw, key, at - 1) + 1)
-                   for key, value in raw.items()]
+        entries = [
+            (key, value, yamlfile.line_of(raw, key, at - 1) + 1) for key, value in raw.items()
+        ]
     else:
-        problems.error(path, at, "components must be a map such as\n  api: partial_outage\n"
-                       "or a list such as [api, db]")
+        problems.error(
+            path,
+            at,
+            "components must be a map such as\n  api: partial_outage\nor a list such as [api, db]",
+        )
         return []
     for component_id, status, item_line in entries:
         if not isinstance(component_id, str) or component_id not in site.by_id:
-            unknown.append((item_line, f"unknown component {component_id!r}; the components "
-                            f"in site.yaml are: {known}"))
+            unknown.append(
+                (
+                    item_line,
+                    f"unknown component {component_id!r}; the components in site.yaml are: {known}",
+                )
+            )
             continue
         if status is None:
             if is_maintenance:
@@ -223,21 +275,31 @@ def _read_components(
             elif impact in IMPACT_TO_STATUS:
                 status = IMPACT_TO_STATUS[impact]
             else:
-                problems.error(path, item_line if isinstance(raw, dict) else at,
-                               f"component {component_id!r} has no status: give one "
-                               f"({component_id}: partial_outage) or set impact: minor, "
-                               "major or critical")
+                problems.error(
+                    path,
+                    item_line if isinstance(raw, dict) else at,
+                    f"component {component_id!r} has no status: give one "
+                    f"({component_id}: partial_outage) or set impact: minor, "
+                    "major or critical",
+                )
                 continue
         elif status not in allowed:
-            problems.error(path, item_line, f"unknown status {status!r} for {component_id!r}; "
-                           f"use one of: {', '.join(allowed)}")
+            problems.error(
+                path,
+                item_line,
+                f"unknown status {status!r} for {component_id!r}; use one of: {', '.join(allowed)}",
+            )
             continue
         out.append((component_id, str(status)))
     return out
 
 
 def _read_updates(
-    lines: list[str], body_start: int, path: Path, zone: ZoneInfo, problems: Problems,
+    lines: list[str],
+    body_start: int,
+    path: Path,
+    zone: ZoneInfo,
+    problems: Problems,
     is_maintenance: bool,
 ) -> list[Update]:
     body = "\n".join(lines[body_start:])
@@ -255,29 +317,45 @@ def _read_updates(
         if token.tag == "h2" and token.markup == "##":
             headings.append((start, tokens[index + 1].content, index))
         elif token.tag == "h2":
-            problems.error(path, file_line + 1, "a line of dashes under text makes it a "
-                           "heading; leave a blank line above it for a rule, or write the "
-                           f"update heading as {HEADING_EXAMPLE}")
+            problems.error(
+                path,
+                file_line + 1,
+                "a line of dashes under text makes it a "
+                "heading; leave a blank line above it for a rule, or write the "
+                f"update heading as {HEADING_EXAMPLE}",
+            )
         elif token.tag == "h1":
-            problems.error(path, file_line, "a level-1 heading cannot stand in an incident: "
-                           f"updates start with '## ' ({HEADING_EXAMPLE}), and headings inside "
-                           "an update start at '###'")
+            problems.error(
+                path,
+                file_line,
+                "a level-1 heading cannot stand in an incident: "
+                f"updates start with '## ' ({HEADING_EXAMPLE}), and headings inside "
+                "an update start at '###'",
+            )
     body_lines = lines[body_start:]
     first = headings[0][0] if headings else len(body_lines)
     for offset, text in enumerate(body_lines[:first]):
         if text.strip():
-            problems.error(path, body_start + offset + 1, "text before the first update: "
-                           f"every update starts with a heading such as {HEADING_EXAMPLE}")
+            problems.error(
+                path,
+                body_start + offset + 1,
+                "text before the first update: "
+                f"every update starts with a heading such as {HEADING_EXAMPLE}",
+            )
             break
     updates = []
     for position, (start, heading, token_index) in enumerate(headings):
         file_line = body_start + start + 1
         stop = headings[position + 1][0] if position + 1 < len(headings) else len(body_lines)
-        text = "\n".join(body_lines[start + 1:stop]).strip("\n")
+        text = "\n".join(body_lines[start + 1 : stop]).strip("\n")
         match = _HEADING.match(heading.strip())
         if not match:
-            problems.error(path, file_line, f"cannot read the update heading {heading!r}; "
-                           f"write it as {HEADING_EXAMPLE} (a time, a dash, a status)")
+            problems.error(
+                path,
+                file_line,
+                f"cannot read the update heading {heading!r}; "
+                f"write it as {HEADING_EXAMPLE} (a time, a dash, a status)",
+            )
             continue
         try:
             when = parse_time(match["time"], zone).astimezone(UTC)
@@ -287,18 +365,30 @@ def _read_updates(
         status = normalize_status(match["status"])
         if status not in statuses:
             kind = "a maintenance" if is_maintenance else "an incident"
-            problems.error(path, file_line, f"unknown status {match['status']!r} for {kind}; "
-                           f"use one of: {shown}")
+            problems.error(
+                path,
+                file_line,
+                f"unknown status {match['status']!r} for {kind}; use one of: {shown}",
+            )
             continue
         if not text.strip():
-            problems.error(path, file_line, "this update has no text: write what is known "
-                           "under the heading")
+            problems.error(
+                path, file_line, "this update has no text: write what is known under the heading"
+            )
             continue
         token_end = headings[position + 1][2] if position + 1 < len(headings) else len(tokens)
-        html = render_tokens(tokens[token_index + 3:token_end], env)
-        updates.append(Update(time=when, status=status, body=_dedent_block(text),
-                              line=file_line, position=position, html=html,
-                              written_status=match["status"].strip()))
+        html = render_tokens(tokens[token_index + 3 : token_end], env)
+        updates.append(
+            Update(
+                time=when,
+                status=status,
+                body=_dedent_block(text),
+                line=file_line,
+                position=position,
+                html=html,
+                written_status=match["status"].strip(),
+            )
+        )
     return updates
 
 

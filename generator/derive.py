@@ -301,13 +301,15 @@ def describe_delay(delta: timedelta) -> str:
     parts = [(days, "day"), (hours, "hour"), (minutes, "minute")]
     while len(parts) > 1 and parts[0][0] == 0:
         parts.pop(0)
-    return " ".join(f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in parts[:2] if n or
-                    len(parts) == 1)
+    return " ".join(
+        f"{n} {unit}{'s' if n != 1 else ''}" for n, unit in parts[:2] if n or len(parts) == 1
+    )
 
 
 def is_overdue(incident: Incident, now: datetime) -> bool:
-    return (is_unresolved(incident) and incident.next_update is not None
-            and incident.next_update < now)
+    return (
+        is_unresolved(incident) and incident.next_update is not None and incident.next_update < now
+    )
 
 
 def is_silent(incident: Incident, site: Site, now: datetime) -> bool:
@@ -321,24 +323,38 @@ def check_promises(content: Content, now: datetime, problems: Problems) -> None:
         if is_overdue(incident, now):
             assert incident.next_update is not None
             late = describe_delay(now - incident.next_update)
-            problems.warning(incident.path, incident.line_of("next_update"),
-                             f"the next update was promised {late} ago: post one now "
-                             f"(statusgen update {incident.id} --status ... --message ...)")
+            problems.warning(
+                incident.path,
+                incident.line_of("next_update"),
+                f"the next update was promised {late} ago: post one now "
+                f"(statusgen update {incident.id} --status ... --message ...)",
+            )
         if is_silent(incident, site, now):
             quiet = describe_delay(now - incident.latest_update.time)
-            problems.warning(incident.path, incident.latest_update.line,
-                             f"no update for {quiet} on an unresolved incident (max_silence is "
-                             f"{describe_delay(site.max_silence)}): say what is known, even if "
-                             "there is no news")
-        if (incident.is_maintenance and incident.maintenance_end is not None
-                and incident.maintenance_end <= now
-                and not any(u.status == "completed" for u in incident.updates)):
-            problems.warning(incident.path, incident.line_of("maintenance"),
-                             "this maintenance has ended but has no Completed update: tell "
-                             f"readers how it went (statusgen resolve {incident.id} "
-                             "--message ...)")
+            problems.warning(
+                incident.path,
+                incident.latest_update.line,
+                f"no update for {quiet} on an unresolved incident (max_silence is "
+                f"{describe_delay(site.max_silence)}): say what is known, even if "
+                "there is no news",
+            )
+        if (
+            incident.is_maintenance
+            and incident.maintenance_end is not None
+            and incident.maintenance_end <= now
+            and not any(u.status == "completed" for u in incident.updates)
+        ):
+            problems.warning(
+                incident.path,
+                incident.line_of("maintenance"),
+                "this maintenance has ended but has no Completed update: tell "
+                f"readers how it went (statusgen resolve {incident.id} "
+                "--message ...)",
+            )
         for update in incident.updates:
             if update.time - now > timedelta(minutes=5):
-                problems.warning(incident.path, update.line,
-                                 "this update is dated in the future: check the time and its "
-                                 "time zone")
+                problems.warning(
+                    incident.path,
+                    update.line,
+                    "this update is dated in the future: check the time and its time zone",
+                )

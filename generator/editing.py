@@ -87,15 +87,16 @@ class Written:
         incident, site = self.incident, self.facts.content.site
         state = self.facts.of(incident)
         status = state.status.replace("_", " ").capitalize()
-        lines = [f"wrote {display_path(self.path)}",
-                 f"on the site: {incident.title} — {status}"]
+        lines = [f"wrote {display_path(self.path)}", f"on the site: {incident.title} — {status}"]
         for listed, component_status in incident.components:
             name = site.by_id[listed].name if listed in site.by_id else listed
             shown = self.facts.component_status.get(listed, component_status)
             lines.append(f"  {name}: {shown.replace('_', ' ')}")
         if incident.is_maintenance and incident.maintenance_start and incident.maintenance_end:
-            lines.append(f"window: {format_time(incident.maintenance_start, site)} to "
-                         f"{format_time(incident.maintenance_end, site)}")
+            lines.append(
+                f"window: {format_time(incident.maintenance_start, site)} to "
+                f"{format_time(incident.maintenance_end, site)}"
+            )
         if incident.next_update is not None and state.active:
             lines.append(f"next update promised by {format_time(incident.next_update, site)}")
         lines.append(f"overall: {self.facts.description}")
@@ -146,8 +147,9 @@ def parse_next(text: str, now: datetime, site: Site) -> datetime:
     except TimeError:
         raise UsageError(f"--next: cannot read {text!r}; write it as {NEXT_FORMS}") from None
     if moment <= now:
-        raise UsageError(f"--next: {text} has already passed; give a time after "
-                         f"{format_time(now, site)}")
+        raise UsageError(
+            f"--next: {text} has already passed; give a time after {format_time(now, site)}"
+        )
     return moment
 
 
@@ -162,15 +164,22 @@ def parse_window_time(option: str, text: str, site: Site) -> datetime:
 
 
 def default_message(
-    site: Site, status: str, components: Sequence[str], title: str = "",
-    next_update: datetime | None = None, window: tuple[datetime, datetime] | None = None,
+    site: Site,
+    status: str,
+    components: Sequence[str],
+    title: str = "",
+    next_update: datetime | None = None,
+    window: tuple[datetime, datetime] | None = None,
 ) -> str:
     """The message posted when the writer gives none: the site's own, else the built-in one."""
     template = dict(site.messages).get(status) or DEFAULT_MESSAGES[status]
     promise = ""
     if status in UNRESOLVED or status in (UPDATE, "in_progress", "verifying"):
-        promise = (NEXT_PROMISED.format(time=_zone_label(next_update, site.timezone))
-                   if next_update is not None else NEXT_UNKNOWN)
+        promise = (
+            NEXT_PROMISED.format(time=_zone_label(next_update, site.timezone))
+            if next_update is not None
+            else NEXT_UNKNOWN
+        )
     if next_update is not None and "{next}" not in template:
         template = template.rstrip() + " {next}"
     names = [site.by_id[c].name if c in site.by_id else c for c in components]
@@ -184,8 +193,12 @@ def default_message(
     for key, value in values.items():
         template = template.replace("{" + key + "}", value)
     # Wrapped like the rest of the file, so the writer can read and amend it in an editor.
-    return textwrap.fill(re.sub(r"[ \t]+", " ", template).strip(), width=96,
-                         break_long_words=False, break_on_hyphens=False)
+    return textwrap.fill(
+        re.sub(r"[ \t]+", " ", template).strip(),
+        width=96,
+        break_long_words=False,
+        break_on_hyphens=False,
+    )
 
 
 def _ask(edit_message: MessageEditor | None, default: str) -> str:
@@ -217,19 +230,25 @@ def parse_components(
         component_id, _, status = spec.replace(":", "=").partition("=")
         component_id, status = component_id.strip(), status.strip()
         if component_id not in site.by_id:
-            raise UsageError(f"--component: unknown component {component_id!r}; the components "
-                             f"in site.yaml are: {', '.join(sorted(site.by_id))}")
+            raise UsageError(
+                f"--component: unknown component {component_id!r}; the components "
+                f"in site.yaml are: {', '.join(sorted(site.by_id))}"
+            )
         if any(component_id == seen for seen, _ in out):
             raise UsageError(f"--component: {component_id!r} is given twice")
         if status:
             status = normalize_status(status)
             if status not in allowed:
-                raise UsageError(f"--component: unknown status {status!r} for {component_id!r};"
-                                 f" use one of: {', '.join(allowed)}")
+                raise UsageError(
+                    f"--component: unknown status {status!r} for {component_id!r};"
+                    f" use one of: {', '.join(allowed)}"
+                )
         elif not maintenance and impact not in IMPACT_TO_STATUS:
-            raise UsageError(f"--component: give {component_id!r} a status, e.g. "
-                             f"--component {component_id}=partial_outage "
-                             f"({', '.join(allowed)}), or give --impact minor|major|critical")
+            raise UsageError(
+                f"--component: give {component_id!r} a status, e.g. "
+                f"--component {component_id}=partial_outage "
+                f"({', '.join(allowed)}), or give --impact minor|major|critical"
+            )
         out.append((component_id, status or None))
     return out
 
@@ -295,8 +314,10 @@ def _yaml_scalar(text: str) -> str:
 def _clean_message(message: str) -> str:
     text = message.replace("\r\n", "\n").strip("\n").rstrip()
     if not text.strip():
-        raise UsageError("the message is empty: say what is known, e.g. --message "
-                         "'We are investigating reports of errors.'")
+        raise UsageError(
+            "the message is empty: say what is known, e.g. --message "
+            "'We are investigating reports of errors.'"
+        )
     return text
 
 
@@ -318,31 +339,56 @@ def _split(text: str, path: Path) -> _Parts:
     lines = text.splitlines(keepends=True)
     newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
     if not lines or lines[0].strip().lstrip("\ufeff") != "---":
-        raise ContentError([Problem(display_path(path), 1, "error",
-                                    "this file has no front matter; fix it first "
-                                    "(statusgen check shows how)")])
+        raise ContentError(
+            [
+                Problem(
+                    display_path(path),
+                    1,
+                    "error",
+                    "this file has no front matter; fix it first (statusgen check shows how)",
+                )
+            ]
+        )
     offset = len(lines[0])
     for line in lines[1:]:
         if line.strip() == "---":
             return _Parts(text, newline, len(lines[0]), offset, offset + len(line))
         offset += len(line)
-    raise ContentError([Problem(display_path(path), 1, "error",
-                                "the front matter is not closed: add a line '---' after it")])
+    raise ContentError(
+        [
+            Problem(
+                display_path(path),
+                1,
+                "error",
+                "the front matter is not closed: add a line '---' after it",
+            )
+        ]
+    )
 
 
 def set_front_matter_key(text: str, path: Path, key: str, value: str | None) -> str:
     """Set (or with None remove) one top-level front matter key, leaving every other byte."""
     parts = _split(text, path)
-    front = text[parts.yaml_start:parts.yaml_end]
+    front = text[parts.yaml_start : parts.yaml_end]
     try:
         node = yaml.compose(front, Loader=yaml.SafeLoader)
     except yaml.YAMLError:
-        raise ContentError([Problem(display_path(path), 2, "error", "the front matter is "
-                                    "not valid YAML; fix it first (statusgen check)")]) from None
+        raise ContentError(
+            [
+                Problem(
+                    display_path(path),
+                    2,
+                    "error",
+                    "the front matter is not valid YAML; fix it first (statusgen check)",
+                )
+            ]
+        ) from None
     pairs = node.value if isinstance(node, yaml.MappingNode) else []
     if node is not None and (not isinstance(node, yaml.MappingNode) or node.flow_style):
-        raise UsageError(f"{display_path(path)}: write the front matter as one key per line "
-                         "to let statusgen change it")
+        raise UsageError(
+            f"{display_path(path)}: write the front matter as one key per line "
+            "to let statusgen change it"
+        )
     for key_node, value_node in pairs:
         if key_node.value != key:
             continue
@@ -357,29 +403,32 @@ def set_front_matter_key(text: str, path: Path, key: str, value: str | None) -> 
             front = front[:start] + front[end:]
         else:
             begin, end = value_node.start_mark.index, value_node.end_mark.index
-            if isinstance(value_node, yaml.ScalarNode) and value_node.value == "" \
-                    and not value_node.style:
-                begin = end = key_node.end_mark.index + front[key_node.end_mark.index:].index(":")
+            if (
+                isinstance(value_node, yaml.ScalarNode)
+                and value_node.value == ""
+                and not value_node.style
+            ):
+                begin = end = key_node.end_mark.index + front[key_node.end_mark.index :].index(":")
                 begin = end = begin + 1
                 value = " " + value
             front = front[:begin] + value + front[end:]
-        return text[:parts.yaml_start] + front + text[parts.yaml_end:]
+        return text[: parts.yaml_start] + front + text[parts.yaml_end :]
     if value is None:
         return text
     if front and not front.endswith("\n"):
         front += parts.newline
     front += f"{key}: {value}{parts.newline}"
-    return text[:parts.yaml_start] + front + text[parts.yaml_end:]
+    return text[: parts.yaml_start] + front + text[parts.yaml_end :]
 
 
 def insert_update(text: str, path: Path, heading: str, message: str) -> str:
     """Put a new update right under the front matter, above the first existing one."""
     parts = _split(text, path)
     nl = parts.newline
-    head = text[:parts.body_start]
+    head = text[: parts.body_start]
     if not head.endswith("\n"):
         head += nl
-    rest = text[parts.body_start:]
+    rest = text[parts.body_start :]
     block = nl + heading + nl + message.replace("\n", nl) + nl
     if rest.strip() and not rest.startswith(("\n", "\r\n")):
         block += nl
@@ -432,27 +481,41 @@ def _minute(now: datetime) -> datetime:
 
 
 def new_incident(
-    source: Path, title: str, components: Sequence[str], now: datetime,
-    message: str | None = None, impact: str | None = None, status: str = "investigating",
-    next_update: str | None = None, edit_message: MessageEditor | None = None,
+    source: Path,
+    title: str,
+    components: Sequence[str],
+    now: datetime,
+    message: str | None = None,
+    impact: str | None = None,
+    status: str = "investigating",
+    next_update: str | None = None,
+    edit_message: MessageEditor | None = None,
 ) -> Written:
     """Start an incident: a new file with its first update."""
     site = load_site_for_edit(source)
     title = " ".join(title.split())
     if not title:
-        raise UsageError("the title is empty: give one, e.g. statusgen new "
-                         "'Elevated error rates on the API' --component api=partial_outage")
+        raise UsageError(
+            "the title is empty: give one, e.g. statusgen new "
+            "'Elevated error rates on the API' --component api=partial_outage"
+        )
     if impact is not None and impact not in IMPACTS:
         raise UsageError(f"--impact: unknown impact {impact!r}; use one of: {', '.join(IMPACTS)}")
     status = parse_status(status, maintenance=False)
     if status == UPDATE:
-        raise UsageError("--status: a new incident starts as investigating, identified, "
-                         "monitoring or resolved")
+        raise UsageError(
+            "--status: a new incident starts as investigating, identified, monitoring or resolved"
+        )
     listed = parse_components(components, site, impact, maintenance=False)
     when = _minute(now)
     promise = parse_next(next_update, now, site) if next_update else None
-    text = message if message is not None else _ask(
-        edit_message, default_message(site, status, [c for c, _ in listed], title, promise))
+    text = (
+        message
+        if message is not None
+        else _ask(
+            edit_message, default_message(site, status, [c for c, _ in listed], title, promise)
+        )
+    )
     incident_id = new_id(source, when.astimezone(site.timezone).date(), title)
     lines = ["---", f"title: {_yaml_scalar(title)}"]
     if listed:
@@ -465,15 +528,25 @@ def new_incident(
         lines.append(f"impact: {impact}")
     if promise is not None and status not in FINISHED:
         lines.append(f"next_update: {format_time(promise, site)}")
-    lines += ["---", "", f"## {format_time(when, site)} — {heading_status(status)}",
-              _clean_message(text), ""]
+    lines += [
+        "---",
+        "",
+        f"## {format_time(when, site)} — {heading_status(status)}",
+        _clean_message(text),
+        "",
+    ]
     path = incidents_dir(source) / f"{incident_id}.md"
     return _commit(site, path, None, "\n".join(lines), now)
 
 
 def post_update(
-    source: Path, incident_id: str, status: str, now: datetime, message: str | None = None,
-    next_update: str | None = None, edit_message: MessageEditor | None = None,
+    source: Path,
+    incident_id: str,
+    status: str,
+    now: datetime,
+    message: str | None = None,
+    next_update: str | None = None,
+    edit_message: MessageEditor | None = None,
 ) -> Written:
     """Add an update at the top of an incident; set ``next_update``, or remove a stale one."""
     site = load_site_for_edit(source)
@@ -485,21 +558,30 @@ def post_update(
         raise UsageError(f"--next: a {status} update promises no next update; leave --next out")
     promise = parse_next(next_update, now, site) if next_update else None
     text = before.decode("utf-8")
-    text = set_front_matter_key(text, path, "next_update",
-                                format_time(promise, site) if promise else None)
+    text = set_front_matter_key(
+        text, path, "next_update", format_time(promise, site) if promise else None
+    )
     when = _minute(now)
     if message is None:
-        window = ((current.maintenance_start, current.maintenance_end)
-                  if current.maintenance_start and current.maintenance_end else None)
-        message = _ask(edit_message, default_message(
-            site, status, current.listed_ids, current.title, promise, window))
+        window = (
+            (current.maintenance_start, current.maintenance_end)
+            if current.maintenance_start and current.maintenance_end
+            else None
+        )
+        message = _ask(
+            edit_message,
+            default_message(site, status, current.listed_ids, current.title, promise, window),
+        )
     heading = f"## {format_time(when, site)} — {heading_status(status)}"
     text = insert_update(text, path, heading, _clean_message(message))
     return _commit(site, path, before, text, now)
 
 
 def resolve_incident(
-    source: Path, incident_id: str, now: datetime, message: str | None = None,
+    source: Path,
+    incident_id: str,
+    now: datetime,
+    message: str | None = None,
     edit_message: MessageEditor | None = None,
 ) -> Written:
     """Resolve an incident (``Completed`` for a maintenance) and drop its ``next_update``."""
@@ -507,33 +589,53 @@ def resolve_incident(
     path = find_incident(source, incident_id)
     current = _load_existing(path, site)
     if not current.is_maintenance and derive.incident_status(current) in FINISHED:
-        raise UsageError(f"{incident_id} is already resolved; to add news, use statusgen update "
-                         f"{incident_id} --status update (or --status postmortem)")
+        raise UsageError(
+            f"{incident_id} is already resolved; to add news, use statusgen update "
+            f"{incident_id} --status update (or --status postmortem)"
+        )
     if current.is_maintenance and any(u.status == "completed" for u in current.updates):
-        raise UsageError(f"{incident_id} is already completed; to add news, use statusgen "
-                         f"update {incident_id} --status update")
+        raise UsageError(
+            f"{incident_id} is already completed; to add news, use statusgen "
+            f"update {incident_id} --status update"
+        )
     status = "completed" if current.is_maintenance else "resolved"
     return post_update(source, incident_id, status, now, message, edit_message=edit_message)
 
 
 def new_maintenance(
-    source: Path, title: str, start: str, end: str, components: Sequence[str], now: datetime,
-    message: str | None = None, edit_message: MessageEditor | None = None,
+    source: Path,
+    title: str,
+    start: str,
+    end: str,
+    components: Sequence[str],
+    now: datetime,
+    message: str | None = None,
+    edit_message: MessageEditor | None = None,
 ) -> Written:
     """Announce a maintenance window: a new file with a ``Scheduled`` update."""
     site = load_site_for_edit(source)
     title = " ".join(title.split())
     if not title:
-        raise UsageError("the title is empty: give one, e.g. statusgen maintenance "
-                         "'Database upgrade' --start '2026-11-25 02:00' --end '2026-11-25 04:00'")
+        raise UsageError(
+            "the title is empty: give one, e.g. statusgen maintenance "
+            "'Database upgrade' --start '2026-11-25 02:00' --end '2026-11-25 04:00'"
+        )
     begins = parse_window_time("--start", start, site)
     ends = parse_window_time("--end", end, site)
     if ends <= begins:
         raise UsageError("--end: the maintenance must end after it starts")
     listed = parse_components(components, site, None, maintenance=True)
     when = _minute(now)
-    text = message if message is not None else _ask(edit_message, default_message(
-        site, "scheduled", [c for c, _ in listed], title, window=(begins, ends)))
+    text = (
+        message
+        if message is not None
+        else _ask(
+            edit_message,
+            default_message(
+                site, "scheduled", [c for c, _ in listed], title, window=(begins, ends)
+            ),
+        )
+    )
     incident_id = new_id(source, begins.astimezone(site.timezone).date(), title)
     lines = ["---", f"title: {_yaml_scalar(title)}"]
     if any(status for _, status in listed):
@@ -541,9 +643,16 @@ def new_maintenance(
         lines += [f"  {c}: {s or 'under_maintenance'}" for c, s in listed]
     else:
         lines.append(f"components: [{', '.join(c for c, _ in listed)}]")
-    lines += ["maintenance:", f"  start: {format_time(begins, site)}",
-              f"  end: {format_time(ends, site)}", "---", "",
-              f"## {format_time(when, site)} — Scheduled", _clean_message(text), ""]
+    lines += [
+        "maintenance:",
+        f"  start: {format_time(begins, site)}",
+        f"  end: {format_time(ends, site)}",
+        "---",
+        "",
+        f"## {format_time(when, site)} — Scheduled",
+        _clean_message(text),
+        "",
+    ]
     path = incidents_dir(source) / f"{incident_id}.md"
     return _commit(site, path, None, "\n".join(lines), now)
 

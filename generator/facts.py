@@ -55,27 +55,36 @@ class Facts:
     @property
     def active(self) -> list[Incident]:
         """Unresolved incidents, newest first."""
-        return [i for i in self.content.incidents
-                if not i.is_maintenance and self.incidents[i.id].active]
+        return [
+            i
+            for i in self.content.incidents
+            if not i.is_maintenance and self.incidents[i.id].active
+        ]
 
     @property
     def maintenance_active(self) -> list[Incident]:
-        return sorted((i for i in self.content.incidents
-                       if i.is_maintenance and self.incidents[i.id].active),
-                      key=lambda i: (i.maintenance_start, i.id))
+        return sorted(
+            (i for i in self.content.incidents if i.is_maintenance and self.incidents[i.id].active),
+            key=lambda i: (i.maintenance_start, i.id),
+        )
 
     @property
     def maintenance_upcoming(self) -> list[Incident]:
-        return sorted((i for i in self.content.incidents if self.incidents[i.id].upcoming),
-                      key=lambda i: (i.maintenance_start, i.id))
+        return sorted(
+            (i for i in self.content.incidents if self.incidents[i.id].upcoming),
+            key=lambda i: (i.maintenance_start, i.id),
+        )
 
 
 def compute_facts(content: Content, now: datetime) -> Facts:
     incidents = {}
     for incident in content.incidents:
         effective = derive.effective_statuses(incident)
-        phases = (derive.maintenance_phases(incident) if incident.is_maintenance
-                  else derive.incident_phases(incident))
+        phases = (
+            derive.maintenance_phases(incident)
+            if incident.is_maintenance
+            else derive.incident_phases(incident)
+        )
         incidents[incident.id] = IncidentFacts(
             status=derive.status_at(incident, now),
             impact=derive.incident_impact(incident),

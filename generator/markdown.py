@@ -39,7 +39,6 @@ def _image_as_link(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> 
     return f'<a href="{src}">{alt}</a>'
 
 
-
 _parser = _make_parser()
 
 

@@ -41,9 +41,16 @@ _CHANGES = {"created", "modified", "deleted", "moved", "closed"}
 
 _SITE_ENTRIES = ("site.yaml", "content", "themes")
 _TYPES = {
-    ".atom": "application/atom+xml", ".rss": "application/rss+xml", ".ics": "text/calendar",
-    ".json": "application/json", ".svg": "image/svg+xml", ".js": "text/javascript",
-    ".css": "text/css", ".html": "text/html", ".xml": "application/xml", ".txt": "text/plain",
+    ".atom": "application/atom+xml",
+    ".rss": "application/rss+xml",
+    ".ics": "text/calendar",
+    ".json": "application/json",
+    ".svg": "image/svg+xml",
+    ".js": "text/javascript",
+    ".css": "text/css",
+    ".html": "text/html",
+    ".xml": "application/xml",
+    ".txt": "text/plain",
 }
 
 RELOAD_SCRIPT = """<script>
@@ -106,7 +113,7 @@ class Preview:
         """The built file a request path names: ``dir/`` means ``dir/index.html``."""
         path = unquote(url_path)
         if prefix != "/" and path.startswith(prefix):  # links written with the url's sub-path
-            path = "/" + path[len(prefix):]
+            path = "/" + path[len(prefix) :]
         root = self.output.resolve()
         target = (root / path.lstrip("/")).resolve()
         if target != root and root not in target.parents:
@@ -144,7 +151,9 @@ def error_page(errors: list[str], version: int) -> bytes:
         '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         "<title>Errors in the site</title></head><body>"
-        + error_panel(errors) + RELOAD_SCRIPT % (version, WAIT_PATH) + "</body></html>\n"
+        + error_panel(errors)
+        + RELOAD_SCRIPT % (version, WAIT_PATH)
+        + "</body></html>\n"
     )
     return page.encode("utf-8")
 
@@ -154,7 +163,7 @@ def inject(page: bytes, errors: list[str], version: int) -> bytes:
     text = page.decode("utf-8", errors="replace")
     script = RELOAD_SCRIPT % (version, WAIT_PATH)
     closing = [m.start() for m in re.finditer(r"</body\s*>", text, re.IGNORECASE)]
-    text = text[:closing[-1]] + script + text[closing[-1]:] if closing else text + script
+    text = text[: closing[-1]] + script + text[closing[-1] :] if closing else text + script
     if errors:
         opening = re.search(r"<body\b[^>]*>", text, re.IGNORECASE)
         at = opening.end() if opening else 0
@@ -195,8 +204,11 @@ def make_handler(
             if target is None:
                 self._send(status, "text/plain", b"not found\n", head)
                 return
-            kind = _TYPES.get(target.suffix) or mimetypes.guess_type(target.name)[0] or \
-                "application/octet-stream"
+            kind = (
+                _TYPES.get(target.suffix)
+                or mimetypes.guess_type(target.name)[0]
+                or "application/octet-stream"
+            )
             body = target.read_bytes()
             if kind == "text/html":
                 if public_url:  # absolute links (the 404 page's) stay in the preview
@@ -206,8 +218,11 @@ def make_handler(
 
         def _send(self, status: HTTPStatus, kind: str, body: bytes, head: bool) -> None:
             self.send_response(status)
-            charset = "; charset=utf-8" if kind.startswith("text/") or kind.endswith(
-                ("xml", "json", "javascript")) else ""
+            charset = (
+                "; charset=utf-8"
+                if kind.startswith("text/") or kind.endswith(("xml", "json", "javascript"))
+                else ""
+            )
             self.send_header("Content-Type", kind + charset)
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-store")
@@ -269,6 +284,7 @@ def watched_folders(source: Path) -> list[tuple[Path, bool]]:
 @contextmanager
 def _stop_on_sigterm() -> Iterator[None]:
     """SIGTERM ends the preview as Ctrl-C does, so the temporary folder is removed."""
+
     def interrupt(signum: int, frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
@@ -279,35 +295,48 @@ def _stop_on_sigterm() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
-def serve(source: Path, port: int = 8000, host: str = "127.0.0.1",
-          now: Callable[[], datetime] | None = None) -> None:
+def serve(
+    source: Path,
+    port: int = 8000,
+    host: str = "127.0.0.1",
+    now: Callable[[], datetime] | None = None,
+) -> None:
     """Preview the site until Ctrl-C or SIGTERM; nothing is left behind."""
     from generator.config import load_site
     from generator.problems import Problems
 
     if not (source / "site.yaml").is_file():
-        raise UsageError(f"there is no site.yaml in {source}; run statusgen serve in the "
-                         "site's folder or name it with --source DIR")
+        raise UsageError(
+            f"there is no site.yaml in {source}; run statusgen serve in the "
+            "site's folder or name it with --source DIR"
+        )
     site = load_site(source, Problems())
     prefix = urlsplit(site.url).path if site else "/"
     preview = Preview(source, now)
     observer = Observer()
     try:
         try:
-            server = ThreadingHTTPServer((host, port), make_handler(
-                preview, prefix or "/", site.url if site else ""))
+            server = ThreadingHTTPServer(
+                (host, port), make_handler(preview, prefix or "/", site.url if site else "")
+            )
         except OSError as exc:
-            raise UsageError(f"cannot serve on {host}:{port} ({exc.strerror or exc}); "
-                             "choose another port with --port N") from None
+            raise UsageError(
+                f"cannot serve on {host}:{port} ({exc.strerror or exc}); "
+                "choose another port with --port N"
+            ) from None
         server.daemon_threads = True
         with server, _stop_on_sigterm():
+
             def announce(ok: bool) -> None:
                 when = time.strftime("%H:%M:%S")
                 if ok:
                     print(f"{when} rebuilt", flush=True)
                 else:
-                    print(f"{when} the site has errors; pages show them until they are fixed:",
-                          file=sys.stderr, flush=True)
+                    print(
+                        f"{when} the site has errors; pages show them until they are fixed:",
+                        file=sys.stderr,
+                        flush=True,
+                    )
                     for line in preview.errors:
                         print(line, file=sys.stderr, flush=True)
 
@@ -318,8 +347,10 @@ def serve(source: Path, port: int = 8000, host: str = "127.0.0.1",
             observer.start()
             rebuilder.thread.start()
             actual = server.server_address[1]
-            print(f"serving {source.resolve()} at http://{host}:{actual}/ "
-                  "(Ctrl-C to stop)", flush=True)
+            print(
+                f"serving {source.resolve()} at http://{host}:{actual}/ (Ctrl-C to stop)",
+                flush=True,
+            )
             try:
                 server.serve_forever(poll_interval=0.2)
             except KeyboardInterrupt:

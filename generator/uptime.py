@@ -96,8 +96,9 @@ def window_days(now: datetime, zone: ZoneInfo, days: int = DAYS) -> list[date]:
     return [today - timedelta(days=n) for n in range(days - 1, -1, -1)]
 
 
-def worst_segments(impacts: Iterable[Impact], start: datetime,
-                   end: datetime) -> list[tuple[datetime, datetime, str]]:
+def worst_segments(
+    impacts: Iterable[Impact], start: datetime, end: datetime
+) -> list[tuple[datetime, datetime, str]]:
     """The component's status over ``[start, end)`` as (from, to, worst status) segments.
 
     Only stretches that are not operational are returned. Impacts are clipped to the window.
@@ -141,8 +142,9 @@ def percent(counted: timedelta, major: timedelta, partial: timedelta) -> float |
     return 100.0 * (1.0 - down / counted.total_seconds())
 
 
-def _timeline(impacts: Sequence[Impact], starts: list[date], bounds: list[datetime],
-              first_counted: int) -> tuple[list[DayUptime], float | None]:
+def _timeline(
+    impacts: Sequence[Impact], starts: list[date], bounds: list[datetime], first_counted: int
+) -> tuple[list[DayUptime], float | None]:
     """Per-day figures from the first counted day on, and the figure over the whole window."""
     count = len(starts)
     major = [timedelta(0)] * count
@@ -174,14 +176,22 @@ def _timeline(impacts: Sequence[Impact], starts: list[date], bounds: list[dateti
     for day in range(count):
         counted = bounds[day + 1] - bounds[day] if day >= first_counted else timedelta(0)
         figure = percent(counted, major[day], partial[day])
-        days.append(DayUptime(
-            day=starts[day], counted=counted, major=major[day], partial=partial[day],
-            worst=COMPONENT_STATUSES[worst[day]] if figure is not None else NO_DATA,
-            uptime=figure, incident_ids=tuple(sorted(ids[day])),
-        ))
-    total = percent(sum((d.counted for d in days), timedelta(0)),
-                    sum((d.major for d in days), timedelta(0)),
-                    sum((d.partial for d in days), timedelta(0)))
+        days.append(
+            DayUptime(
+                day=starts[day],
+                counted=counted,
+                major=major[day],
+                partial=partial[day],
+                worst=COMPONENT_STATUSES[worst[day]] if figure is not None else NO_DATA,
+                uptime=figure,
+                incident_ids=tuple(sorted(ids[day])),
+            )
+        )
+    total = percent(
+        sum((d.counted for d in days), timedelta(0)),
+        sum((d.major for d in days), timedelta(0)),
+        sum((d.partial for d in days), timedelta(0)),
+    )
     return days, total
 
 
@@ -190,8 +200,9 @@ def _mean(values: Iterable[float | None]) -> float | None:
     return sum(known) / len(known) if known else None
 
 
-def compute_uptime(site: Site, impacts: Iterable[Impact], now: datetime,
-                   days: int = DAYS) -> dict[str, ComponentUptime]:
+def compute_uptime(
+    site: Site, impacts: Iterable[Impact], now: datetime, days: int = DAYS
+) -> dict[str, ComponentUptime]:
     """Uptime of every component and group over the ``days`` local days ending with today."""
     zone = site.timezone
     dates = window_days(now, zone, days)
@@ -214,17 +225,18 @@ def compute_uptime(site: Site, impacts: Iterable[Impact], now: datetime,
         # The group's own status is the worst of its members that are counted at the time.
         counted = [
             replace(i, start=max(i.start, bounds[first[member]]))
-            for member in group.children for i in by_leaf[member]
+            for member in group.children
+            for i in by_leaf[member]
         ]
         group_days, _ = _timeline(counted, dates, bounds, min(first[c] for c in group.children))
         members = [out[c] for c in group.children]
         days_out = []
         for index, day in enumerate(group_days):
             figure = _mean(m.days[index].uptime for m in members)
-            days_out.append(replace(day, uptime=figure,
-                                    worst=day.worst if figure is not None else NO_DATA))
-        out[group.id] = ComponentUptime(group.id, _mean(m.uptime for m in members),
-                                        tuple(days_out))
+            days_out.append(
+                replace(day, uptime=figure, worst=day.worst if figure is not None else NO_DATA)
+            )
+        out[group.id] = ComponentUptime(group.id, _mean(m.uptime for m in members), tuple(days_out))
     return out
 
 

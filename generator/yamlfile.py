@@ -36,8 +36,11 @@ class _Loader(_Base):  # type: ignore[valid-type,misc]
 
 # Keep the resolvers for null, int and float; booleans only as true/false; no timestamps.
 _Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag not in (
-        "tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")]
+    first: [
+        (tag, regexp)
+        for tag, regexp in resolvers
+        if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")
+    ]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.copy().items()
 }
 _Loader.add_implicit_resolver(
@@ -96,8 +99,11 @@ def load(text: str) -> Any:
             # An unclosed quote or bracket: the mistake is where it opened.
             problem = f"{exc.context} that starts here, {problem}"
             line = exc.context_mark.line + 1
-        hint = "" if problem.startswith("the key") else (
-            "; check the indentation, the quotes, and that each line reads 'key: value'")
+        hint = (
+            ""
+            if problem.startswith("the key")
+            else ("; check the indentation, the quotes, and that each line reads 'key: value'")
+        )
         return _raise(line, f"this is not valid YAML: {problem}{hint}")
     except yaml.YAMLError as exc:
         return _raise(1, f"this is not valid YAML: {exc}")

@@ -37,8 +37,9 @@ MakeSite = Callable[..., Path]
 def make_site(tmp_path: Path) -> MakeSite:
     """Write a site: ``make_site({"id": "incident text"}, site_yaml=...)`` returns its folder."""
 
-    def make(incidents: dict[str, str] | None = None, site_yaml: str = SITE_YAML,
-             folder: str = "site") -> Path:
+    def make(
+        incidents: dict[str, str] | None = None, site_yaml: str = SITE_YAML, folder: str = "site"
+    ) -> Path:
         root = tmp_path / folder
         (root / "content" / "incidents").mkdir(parents=True, exist_ok=True)
         (root / "site.yaml").write_text(textwrap.dedent(site_yaml), encoding="utf-8")

@@ -73,14 +73,24 @@ def test_summary_matches_the_derived_state(sample_output: Path) -> None:
     summary = read(sample_output, "summary.json")
     assert summary["status"] == {"indicator": "major", "description": "Partial System Outage"}
     assert [i["id"] for i in summary["incidents"]] == [
-        "2026-11-20-dashboard-slow", "2026-11-20-api-errors"]
+        "2026-11-20-dashboard-slow",
+        "2026-11-20-api-errors",
+    ]
     assert [(m["id"], m["status"]) for m in summary["scheduled_maintenances"]] == [
-        ("2026-11-25-database-upgrade", "scheduled"), ("2026-11-20-blob-firmware", "in_progress")]
+        ("2026-11-25-database-upgrade", "scheduled"),
+        ("2026-11-20-blob-firmware", "in_progress"),
+    ]
     status = {c["id"]: c["status"] for c in summary["components"]}
     assert status == {
-        "website": "operational", "platform": "partial_outage", "api": "partial_outage",
-        "auth": "operational", "webhooks": "degraded_performance",
-        "storage": "under_maintenance", "blob": "under_maintenance", "db": "operational"}
+        "website": "operational",
+        "platform": "partial_outage",
+        "api": "partial_outage",
+        "auth": "operational",
+        "webhooks": "degraded_performance",
+        "storage": "under_maintenance",
+        "blob": "under_maintenance",
+        "db": "operational",
+    }
     page = summary["page"]
     assert page["time_zone"] == "Europe/Berlin"
     assert page["url"] == "https://status.acme.example"
@@ -118,20 +128,35 @@ def test_incident_in_statuspage_form(sample_output: Path) -> None:
     updates = incident["incident_updates"]
     assert [u["status"] for u in updates] == ["identified", "investigating"]  # newest first
     assert updates[1]["affected_components"] == [
-        {"code": "api", "name": "Public API", "old_status": "operational",
-         "new_status": "partial_outage"},
-        {"code": "webhooks", "name": "Webhooks", "old_status": "operational",
-         "new_status": "degraded_performance"}]
+        {
+            "code": "api",
+            "name": "Public API",
+            "old_status": "operational",
+            "new_status": "partial_outage",
+        },
+        {
+            "code": "webhooks",
+            "name": "Webhooks",
+            "old_status": "operational",
+            "new_status": "degraded_performance",
+        },
+    ]
     assert {u["incident_id"] for u in updates} == {incident["id"]}
     reopened = incidents["2026-11-15-login-failures"]
     assert reopened["status"] == "resolved"
     assert reopened["resolved_at"] == "2026-11-15T12:40:00.000+01:00"
-    moves = [(u["status"], [(a["old_status"], a["new_status"]) for a in u["affected_components"]])
-             for u in reversed(reopened["incident_updates"])]
-    assert moves == [("investigating", [("operational", "major_outage")]),
-                     ("monitoring", [("major_outage", "operational")]), ("resolved", []),
-                     ("investigating", [("operational", "major_outage")]),
-                     ("identified", []), ("resolved", [("major_outage", "operational")])]
+    moves = [
+        (u["status"], [(a["old_status"], a["new_status"]) for a in u["affected_components"]])
+        for u in reversed(reopened["incident_updates"])
+    ]
+    assert moves == [
+        ("investigating", [("operational", "major_outage")]),
+        ("monitoring", [("major_outage", "operational")]),
+        ("resolved", []),
+        ("investigating", [("operational", "major_outage")]),
+        ("identified", []),
+        ("resolved", [("major_outage", "operational")]),
+    ]
     postmortem = incidents["2026-11-18-database-outage"]
     assert postmortem["status"] == "postmortem" and postmortem["resolved_at"] is not None
 
@@ -139,17 +164,25 @@ def test_incident_in_statuspage_form(sample_output: Path) -> None:
 def test_maintenance_lists(sample_output: Path) -> None:
     every = read(sample_output, "scheduled-maintenances.json")["scheduled_maintenances"]
     assert [m["id"] for m in every] == [
-        "2026-11-25-database-upgrade", "2026-11-20-blob-firmware",
-        "2026-11-08-storage-maintenance"]
+        "2026-11-25-database-upgrade",
+        "2026-11-20-blob-firmware",
+        "2026-11-08-storage-maintenance",
+    ]
     done = every[2]
     assert done["status"] == "completed"
     assert done["resolved_at"] == "2026-11-08T03:40:00.000+01:00"
     assert done["scheduled_for"] == "2026-11-08T02:00:00.000+01:00"
     assert done["impact"] == "maintenance"
-    assert [m["id"] for m in read(sample_output, "scheduled-maintenances/active.json")[
-        "scheduled_maintenances"]] == ["2026-11-20-blob-firmware"]
-    assert [m["id"] for m in read(sample_output, "scheduled-maintenances/upcoming.json")[
-        "scheduled_maintenances"]] == ["2026-11-25-database-upgrade"]
+    assert [
+        m["id"]
+        for m in read(sample_output, "scheduled-maintenances/active.json")["scheduled_maintenances"]
+    ] == ["2026-11-20-blob-firmware"]
+    assert [
+        m["id"]
+        for m in read(sample_output, "scheduled-maintenances/upcoming.json")[
+            "scheduled_maintenances"
+        ]
+    ] == ["2026-11-25-database-upgrade"]
 
 
 INCIDENT = """\
@@ -226,10 +259,13 @@ def test_utc_site_writes_z_and_ids_do_not_move(make_site: MakeSite, tmp_path: Pa
     assert one["status"]["indicator"] == "critical"
     assert one["page"]["id"] == two["page"]["id"]
     assert one["incidents"][0]["id"] == two["incidents"][0]["id"] == "api-down"
-    assert (one["incidents"][0]["incident_updates"][0]["id"]
-            == two["incidents"][0]["incident_updates"][0]["id"])
+    assert (
+        one["incidents"][0]["incident_updates"][0]["id"]
+        == two["incidents"][0]["incident_updates"][0]["id"]
+    )
     assert one["components"] == two["components"]  # nothing changed between the two
     again = build_at(source, tmp_path / "c", "2026-07-01 12:10 UTC")
     for endpoint in ENDPOINTS:
-        assert ((first / "api/v2" / endpoint).read_bytes()
-                == (again / "api/v2" / endpoint).read_bytes())
+        assert (first / "api/v2" / endpoint).read_bytes() == (
+            again / "api/v2" / endpoint
+        ).read_bytes()

@@ -38,11 +38,23 @@ def scrape(site: Path, workdir: Path) -> Samples:
     with serve(site) as served:
         services = {"acme": {"name": "Acme", "url": served.url + "api/v2/summary.json"}}
         (workdir / "services.json").write_text(json.dumps(services), encoding="utf-8")
-        env = {**os.environ, "RUN_MODE": "once", "SERVICES_JSON_PATH": "services.json",
-               "METRICS_TEXTFILE_PATH": "metrics.prom", "CLEAR_CACHE": "true"}
+        env = {
+            **os.environ,
+            "RUN_MODE": "once",
+            "SERVICES_JSON_PATH": "services.json",
+            "METRICS_TEXTFILE_PATH": "metrics.prom",
+            "CLEAR_CACHE": "true",
+        }
         env.pop("SLACK_WEBHOOK_URL", None)
-        done = subprocess.run([program], cwd=workdir, env=env, capture_output=True, text=True,
-                              timeout=120, check=False)
+        done = subprocess.run(
+            [program],
+            cwd=workdir,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            check=False,
+        )
         assert done.returncode == 0, done.stderr[-2000:]
         assert "/api/v2/summary.json" in served.state.requests
     samples: Samples = {}
@@ -61,23 +73,37 @@ def test_exporter_reports_the_sample_site(sample_output: Path, tmp_path: Path) -
     samples = scrape(sample_output, tmp_path / "run")
     assert samples["statuspage_probe_check"] == [({"service_name": "Acme"}, 1.0)]
     assert samples["statuspage_service_status"] == [({"service_name": "Acme"}, 0.0)]
-    incidents = {labels["incident_id"]: labels for labels, value in
-                 samples["statuspage_incident_info"] if value == 1}
+    incidents = {
+        labels["incident_id"]: labels
+        for labels, value in samples["statuspage_incident_info"]
+        if value == 1
+    }
     assert set(incidents) == {"2026-11-20-api-errors", "2026-11-20-dashboard-slow"}
     api_errors = incidents["2026-11-20-api-errors"]
     assert api_errors["impact"] == "major"
     assert api_errors["incident_name"] == "Elevated error rates on the API"
     assert api_errors["affected_components"] == "Public API, Webhooks"
     assert api_errors["shortlink"] == (
-        "https://status.acme.example/incidents/2026-11-20-api-errors/")
-    maintenance = {labels["maintenance_id"]: labels for labels, value in
-                   samples["statuspage_maintenance_info"] if value == 1}
+        "https://status.acme.example/incidents/2026-11-20-api-errors/"
+    )
+    maintenance = {
+        labels["maintenance_id"]: labels
+        for labels, value in samples["statuspage_maintenance_info"]
+        if value == 1
+    }
     assert set(maintenance) == {"2026-11-20-blob-firmware", "2026-11-25-database-upgrade"}
     assert maintenance["2026-11-20-blob-firmware"]["affected_components"] == "Blob storage"
     components = labelled(samples, "statuspage_component_status", "component_name")
     assert components == {
-        "Website": 1.0, "Platform": 0.0, "Public API": 0.0, "Authentication": 1.0,
-        "Webhooks": 0.0, "Storage": 0.0, "Blob storage": 0.0, "Managed databases": 1.0}
+        "Website": 1.0,
+        "Platform": 0.0,
+        "Public API": 0.0,
+        "Authentication": 1.0,
+        "Webhooks": 0.0,
+        "Storage": 0.0,
+        "Blob storage": 0.0,
+        "Managed databases": 1.0,
+    }
 
 
 RESOLVED = """\
@@ -99,8 +125,11 @@ def test_exporter_sees_an_all_clear_site(make_site: MakeSite, tmp_path: Path) ->
     build(make_site({"slow-sign-in": RESOLVED}), output, parse_now("2026-06-02 00:00 UTC", None))
     samples = scrape(output, tmp_path / "run")
     assert samples["statuspage_service_status"] == [({"service_name": "Acme"}, 1.0)]
-    assert [(labels["incident_id"], value) for labels, value in
-            samples["statuspage_incident_info"]] == [("none", 0.0)]
-    assert [(labels["maintenance_id"], value) for labels, value in
-            samples["statuspage_maintenance_info"]] == [("none", 0.0)]
+    assert [
+        (labels["incident_id"], value) for labels, value in samples["statuspage_incident_info"]
+    ] == [("none", 0.0)]
+    assert [
+        (labels["maintenance_id"], value)
+        for labels, value in samples["statuspage_maintenance_info"]
+    ] == [("none", 0.0)]
     assert set(labelled(samples, "statuspage_component_status", "component_name").values()) == {1.0}

@@ -21,8 +21,11 @@ NOW = datetime(2026, 11, 21, tzinfo=UTC)
 
 
 def tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_sample_matches_expected_output(tmp_path: Path) -> None:
@@ -39,8 +42,9 @@ def test_two_builds_are_byte_identical(tmp_path: Path) -> None:
     assert tree(tmp_path / "one") == tree(tmp_path / "two")
 
 
-def test_source_date_epoch_sets_now(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                    make_site: MakeSite) -> None:
+def test_source_date_epoch_sets_now(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, make_site: MakeSite
+) -> None:
     site = make_site()
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "1795000000")
     assert main(["build", "--source", str(site), "--output", str(tmp_path / "a")]) == 0
@@ -69,13 +73,18 @@ def test_hostile_content_comes_out_inert(tmp_path: Path, make_site: MakeSite) ->
     site = make_site({"hostile": HOSTILE})
     build(site, tmp_path / "out", NOW)
     out = tmp_path / "out"
-    for path in [out / "index.html", out / "incidents" / "hostile" / "index.html",
-                 out / "history.atom", out / "updates.rss", out / "history" / "index.html"]:
+    for path in [
+        out / "index.html",
+        out / "incidents" / "hostile" / "index.html",
+        out / "history.atom",
+        out / "updates.rss",
+        out / "history" / "index.html",
+    ]:
         text = path.read_text(encoding="utf-8")
         assert "<script>alert" not in text, path
         assert "<img" not in text, path
         assert 'href="javascript:' not in text and 'href="data:text' not in text, path
-        assert "tracker.example/pixel.png\"" not in text or "<img" not in text
+        assert 'tracker.example/pixel.png"' not in text or "<img" not in text
     page = (out / "incidents" / "hostile" / "index.html").read_text(encoding="utf-8")
     assert "&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt; &amp; friends" in page
     assert "&lt;img src=x onerror=" in page  # shown as text, not run
@@ -88,13 +97,17 @@ def test_hostile_content_comes_out_inert(tmp_path: Path, make_site: MakeSite) ->
 
 
 def test_failed_build_leaves_previous_output(tmp_path: Path, make_site: MakeSite) -> None:
-    site = make_site({"ok": """
+    site = make_site(
+        {
+            "ok": """
         ---
         title: Fine
         ---
         ## 2026-11-20 10:00 — Resolved
         Fixed.
-        """})
+        """
+        }
+    )
     out = tmp_path / "out"
     build(site, out, NOW)
     before = tree(out)
@@ -106,8 +119,9 @@ def test_failed_build_leaves_previous_output(tmp_path: Path, make_site: MakeSite
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "site"]
 
 
-def test_output_dotfiles_are_kept_and_stale_files_removed(tmp_path: Path,
-                                                         make_site: MakeSite) -> None:
+def test_output_dotfiles_are_kept_and_stale_files_removed(
+    tmp_path: Path, make_site: MakeSite
+) -> None:
     site = make_site()
     out = tmp_path / "out"
     out.mkdir()
@@ -125,20 +139,30 @@ def test_refuses_to_replace_the_source(make_site: MakeSite) -> None:
 
 
 def test_feeds_parse_and_keep_their_ids(tmp_path: Path, make_site: MakeSite) -> None:
-    site = make_site({"a": """
+    site = make_site(
+        {
+            "a": """
         ---
         title: First
         components: {api: partial_outage}
         ---
         ## 2026-11-20 10:00 — Investigating
         Looking.
-        """})
+        """
+        }
+    )
     build(site, tmp_path / "one", NOW)
     path = site / "content" / "incidents" / "a.md"
     path.write_text(path.read_text() + "\n## 2026-11-20 11:00 — Resolved\nFixed.\n")
     build(site, tmp_path / "two", NOW)
-    for name in ["history.atom", "history.rss", "updates.atom", "updates.rss",
-                 "components/api/history.atom", "components/storage/history.rss"]:
+    for name in [
+        "history.atom",
+        "history.rss",
+        "updates.atom",
+        "updates.rss",
+        "components/api/history.atom",
+        "components/storage/history.rss",
+    ]:
         one = feedparser.parse((tmp_path / "one" / name).read_bytes())
         two = feedparser.parse((tmp_path / "two" / name).read_bytes())
         assert not one.bozo and not two.bozo, name
@@ -147,14 +171,17 @@ def test_feeds_parse_and_keep_their_ids(tmp_path: Path, make_site: MakeSite) -> 
     (entry,) = history.entries
     assert entry.id == "https://status.test.example/incidents/a/"
     assert entry.updated_parsed[:5] == (2026, 11, 20, 10, 0)  # the latest update, in UTC
-    assert entry.content[0].value.index("<strong>Resolved</strong> - ") < \
-        entry.content[0].value.index("<strong>Investigating</strong> - ")
+    assert entry.content[0].value.index("<strong>Resolved</strong> - ") < entry.content[
+        0
+    ].value.index("<strong>Investigating</strong> - ")
     updates = feedparser.parse((tmp_path / "two" / "updates.atom").read_bytes())
     assert [e.title for e in updates.entries] == ["Resolved: First", "Investigating: First"]
 
 
 def test_links_work_under_a_sub_path(tmp_path: Path, make_site: MakeSite) -> None:
-    site = make_site({"a": """
+    site = make_site(
+        {
+            "a": """
         ---
         title: First
         components: [api]
@@ -162,8 +189,12 @@ def test_links_work_under_a_sub_path(tmp_path: Path, make_site: MakeSite) -> Non
         ---
         ## 2026-11-20 10:00 — Investigating
         Looking.
-        """}, site_yaml=SITE_YAML.replace("https://status.test.example/",
-                                           "https://acme.github.io/status/"))
+        """
+        },
+        site_yaml=SITE_YAML.replace(
+            "https://status.test.example/", "https://acme.github.io/status/"
+        ),
+    )
     build(site, tmp_path / "out", NOW)
     page = (tmp_path / "out" / "incidents" / "a" / "index.html").read_text()
     hrefs = set(re.findall(r'href="([^"]+)"', page))

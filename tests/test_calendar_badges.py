@@ -44,18 +44,23 @@ def calendar_of(output: Path) -> Calendar:
     return Calendar.from_ical((output / "maintenance.ics").read_bytes())
 
 
-def build_window(make_site: MakeSite, tmp_path: Path, name: str, start: str, end: str,
-                 moved: str = "") -> Path:
-    source = make_site({"db-upgrade": WINDOW.format(start=start, end=end, moved=moved)},
-                       site_yaml=SITE, folder=f"site-{name}")
+def build_window(
+    make_site: MakeSite, tmp_path: Path, name: str, start: str, end: str, moved: str = ""
+) -> Path:
+    source = make_site(
+        {"db-upgrade": WINDOW.format(start=start, end=end, moved=moved)},
+        site_yaml=SITE,
+        folder=f"site-{name}",
+    )
     output = tmp_path / name
     build(source, output, parse_now("2026-03-03 00:00 UTC", None))
     return output
 
 
 def test_calendar_event_in_a_non_utc_zone(make_site: MakeSite, tmp_path: Path) -> None:
-    output = build_window(make_site, tmp_path, "a", "2026-04-05 02:30 +13:00",
-                          "2026-04-05 02:30 +12:00")
+    output = build_window(
+        make_site, tmp_path, "a", "2026-04-05 02:30 +13:00", "2026-04-05 02:30 +12:00"
+    )
     calendar = calendar_of(output)
     assert str(calendar["version"]) == "2.0"
     [event] = calendar.walk("VEVENT")
@@ -75,17 +80,20 @@ def test_calendar_event_in_a_non_utc_zone(make_site: MakeSite, tmp_path: Path) -
 
 def test_a_moved_window_is_a_new_revision(make_site: MakeSite, tmp_path: Path) -> None:
     before = build_window(make_site, tmp_path, "before", "2026-04-10 02:00", "2026-04-10 04:00")
-    after = build_window(make_site, tmp_path, "after", "2026-04-11 02:00", "2026-04-11 04:00",
-                         moved=MOVED)
+    after = build_window(
+        make_site, tmp_path, "after", "2026-04-11 02:00", "2026-04-11 04:00", moved=MOVED
+    )
     [old] = calendar_of(before).walk("VEVENT")
     [new] = calendar_of(after).walk("VEVENT")
     assert str(old["uid"]) == str(new["uid"])
     assert int(new["sequence"]) > int(old["sequence"])
     assert new.decoded("last-modified") > old.decoded("last-modified")
     assert new.decoded("dtstart") - old.decoded("dtstart") == (
-        datetime(2026, 4, 11, tzinfo=UTC) - datetime(2026, 4, 10, tzinfo=UTC))
-    again = build_window(make_site, tmp_path, "again", "2026-04-11 02:00", "2026-04-11 04:00",
-                         moved=MOVED)
+        datetime(2026, 4, 11, tzinfo=UTC) - datetime(2026, 4, 10, tzinfo=UTC)
+    )
+    again = build_window(
+        make_site, tmp_path, "again", "2026-04-11 02:00", "2026-04-11 04:00", moved=MOVED
+    )
     assert (again / "maintenance.ics").read_bytes() == (after / "maintenance.ics").read_bytes()
 
 
@@ -102,8 +110,13 @@ def test_badges_say_the_status_in_words(sample_output: Path) -> None:
     assert root.tag == f"{SVG}svg" and root.get("role") == "img"
     assert root.get("aria-label") == title == "Acme Cloud: partial outage"
     assert texts == ["Acme Cloud", "partial outage"]
-    expected = {"api": "partial outage", "auth": "operational", "blob": "under maintenance",
-                "webhooks": "degraded performance", "storage": "under maintenance"}
+    expected = {
+        "api": "partial outage",
+        "auth": "operational",
+        "blob": "under maintenance",
+        "webhooks": "degraded performance",
+        "storage": "under maintenance",
+    }
     colours = set()
     for component, words in expected.items():
         root, title, texts = badge(sample_output / "components" / component / "badge.svg")

@@ -52,14 +52,21 @@ Slow.
 """
 
 
-def check(source: Path, *args: str, now: str = "2026-11-20 14:47 UTC",
-          actions: bool = False) -> subprocess.CompletedProcess[str]:
+def check(
+    source: Path, *args: str, now: str = "2026-11-20 14:47 UTC", actions: bool = False
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k not in ("GITHUB_ACTIONS", "SOURCE_DATE_EPOCH")}
     if actions:
         env["GITHUB_ACTIONS"] = "true"
     return subprocess.run(
         [sys.executable, "-m", "generator", "check", "--source", ".", "--now", now, *args],
-        capture_output=True, text=True, timeout=60, env=env, cwd=source, check=False)
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+        cwd=source,
+        check=False,
+    )
 
 
 @pytest.fixture
@@ -71,29 +78,40 @@ def test_each_warning_is_at_its_line_and_says_what_to_do(planted: Path) -> None:
     result = check(planted)  # 15:47 in Berlin
     assert result.returncode == 0, result.stderr
     lines = result.stderr.splitlines()
-    assert ("content/incidents/api-errors.md:5: warning: the next update was promised "
-            "47 minutes ago: post one now (statusgen update api-errors --status ... "
-            "--message ...)") in lines
-    assert ("content/incidents/api-errors.md:8: warning: no update for 1 hour 42 minutes on an "
-            "unresolved incident (max_silence is 1 hour): say what is known, even if there is "
-            "no news") in lines
-    assert ("content/incidents/db-upgrade.md:4: warning: this maintenance has ended but has no "
-            "Completed update: tell readers how it went (statusgen resolve db-upgrade "
-            "--message ...)") in lines
-    assert any(line.startswith("content/incidents/old-queue.md:4: warning: unknown component "
-                               "'queue'") for line in lines)
+    assert (
+        "content/incidents/api-errors.md:5: warning: the next update was promised "
+        "47 minutes ago: post one now (statusgen update api-errors --status ... "
+        "--message ...)"
+    ) in lines
+    assert (
+        "content/incidents/api-errors.md:8: warning: no update for 1 hour 42 minutes on an "
+        "unresolved incident (max_silence is 1 hour): say what is known, even if there is "
+        "no news"
+    ) in lines
+    assert (
+        "content/incidents/db-upgrade.md:4: warning: this maintenance has ended but has no "
+        "Completed update: tell readers how it went (statusgen resolve db-upgrade "
+        "--message ...)"
+    ) in lines
+    assert any(
+        line.startswith("content/incidents/old-queue.md:4: warning: unknown component 'queue'")
+        for line in lines
+    )
     assert len([line for line in lines if line.startswith("content/")]) == 4
 
 
 def test_max_silence_comes_from_site_yaml(make_site: MakeSite) -> None:
     from tests.conftest import SITE_YAML
 
-    source = make_site({"api-errors": OPEN.replace("next_update: 2026-11-20 15:00\n", "")},
-                       site_yaml=SITE_YAML + "max_silence: 2h\n")
+    source = make_site(
+        {"api-errors": OPEN.replace("next_update: 2026-11-20 15:00\n", "")},
+        site_yaml=SITE_YAML + "max_silence: 2h\n",
+    )
     assert "no update for" not in check(source).stderr
     late = check(source, now="2026-11-20 15:10 UTC").stderr
-    assert "no update for 2 hours 5 minutes on an unresolved incident (max_silence is 2 hours)" \
-        in late
+    assert (
+        "no update for 2 hours 5 minutes on an unresolved incident (max_silence is 2 hours)" in late
+    )
 
 
 def test_a_kept_promise_gives_no_warning(make_site: MakeSite) -> None:
@@ -106,26 +124,38 @@ def test_a_kept_promise_gives_no_warning(make_site: MakeSite) -> None:
 def test_strict_fails_on_warnings(planted: Path) -> None:
     result = check(planted, "--strict")
     assert result.returncode == 1
-    assert "content/incidents/api-errors.md:5: warning: the next update was promised" \
-        in result.stderr
+    assert (
+        "content/incidents/api-errors.md:5: warning: the next update was promised" in result.stderr
+    )
 
 
 def test_an_unresolved_incident_on_a_removed_component_is_an_error(make_site: MakeSite) -> None:
-    source = make_site({"queue": RETIRED.split("## 2026-11-01 11:00")[0].rstrip() + "\n\n"
-                        "## 2026-11-20 14:30 — Investigating\nSlow.\n"})
+    source = make_site(
+        {
+            "queue": RETIRED.split("## 2026-11-01 11:00")[0].rstrip() + "\n\n"
+            "## 2026-11-20 14:30 — Investigating\nSlow.\n"
+        }
+    )
     result = check(source)
     assert result.returncode == 1
-    assert "content/incidents/queue.md:4: error: unknown component 'queue'; the components in " \
+    assert (
+        "content/incidents/queue.md:4: error: unknown component 'queue'; the components in "
         "site.yaml are: api, blob, db, storage, web" in result.stderr
+    )
 
 
 def test_github_actions_annotations(planted: Path) -> None:
     (planted / "content" / "incidents" / "broken.md").write_text(
-        OPEN.replace("Investigating", "Fixing"), encoding="utf-8")
+        OPEN.replace("Investigating", "Fixing"), encoding="utf-8"
+    )
     result = check(planted, actions=True)
     assert result.returncode == 1
-    assert ("::error file=content/incidents/broken.md,line=8::unknown status 'Fixing' for an "
-            "incident; use one of:") in result.stdout
-    assert ("::warning file=content/incidents/api-errors.md,line=5::the next update was "
-            "promised 47 minutes ago") in result.stdout
+    assert (
+        "::error file=content/incidents/broken.md,line=8::unknown status 'Fixing' for an "
+        "incident; use one of:"
+    ) in result.stdout
+    assert (
+        "::warning file=content/incidents/api-errors.md,line=5::the next update was "
+        "promised 47 minutes ago"
+    ) in result.stdout
     assert "::" not in check(planted).stdout  # only under GitHub Actions

@@ -65,11 +65,15 @@ def test_each_status_sets_incident_and_component_status(
 
 
 def test_postmortem_after_resolved_is_still_resolved(make_site: MakeSite) -> None:
-    site = make_site({"a": incident(
-        "## 2026-11-21 10:00 — Postmortem\nWhat happened.",
-        "## 2026-11-20 11:00 — Resolved\nFixed.",
-        "## 2026-11-20 10:00 — Investigating\nLooking.",
-    )})
+    site = make_site(
+        {
+            "a": incident(
+                "## 2026-11-21 10:00 — Postmortem\nWhat happened.",
+                "## 2026-11-20 11:00 — Resolved\nFixed.",
+                "## 2026-11-20 10:00 — Investigating\nLooking.",
+            )
+        }
+    )
     facts = facts_of(site, "2026-11-22 00:00 UTC")
     assert facts.incidents["a"].status == "postmortem"
     assert not facts.incidents["a"].active
@@ -78,21 +82,29 @@ def test_postmortem_after_resolved_is_still_resolved(make_site: MakeSite) -> Non
 
 
 def test_update_keeps_the_status_before(make_site: MakeSite) -> None:
-    site = make_site({"a": incident(
-        "## 2026-11-20 10:30 — Update\nStill looking.",
-        "## 2026-11-20 10:00 — Identified\nFound it.",
-    )})
+    site = make_site(
+        {
+            "a": incident(
+                "## 2026-11-20 10:30 — Update\nStill looking.",
+                "## 2026-11-20 10:00 — Identified\nFound it.",
+            )
+        }
+    )
     facts = facts_of(site, "2026-11-20 10:00 UTC")
     assert facts.incidents["a"].status == "identified"
     assert facts.incidents["a"].update_statuses == ("identified", "identified")
 
 
 def test_reopened_incident_puts_components_back(make_site: MakeSite) -> None:
-    site = make_site({"a": incident(
-        "## 2026-11-20 12:00 — Investigating\nIt is back.",
-        "## 2026-11-20 11:00 — Resolved\nFixed.",
-        "## 2026-11-20 10:00 — Investigating\nLooking.",
-    )})
+    site = make_site(
+        {
+            "a": incident(
+                "## 2026-11-20 12:00 — Investigating\nIt is back.",
+                "## 2026-11-20 11:00 — Resolved\nFixed.",
+                "## 2026-11-20 10:00 — Investigating\nLooking.",
+            )
+        }
+    )
     facts = facts_of(site, "2026-11-20 11:30 UTC")
     assert facts.incidents["a"].status == "investigating"
     assert facts.incidents["a"].resolved_at is None
@@ -106,13 +118,17 @@ def test_reopened_incident_puts_components_back(make_site: MakeSite) -> None:
 
 
 def test_resolved_at_is_the_resolve_that_ended_it(make_site: MakeSite) -> None:
-    site = make_site({"a": incident(
-        "## 2026-11-20 13:00 — Resolved\nDone again.",
-        "## 2026-11-20 12:00 — Investigating\nBack.",
-        "## 2026-11-20 11:00 — Resolved\nDone.",
-        "## 2026-11-20 10:30 — Monitoring\nWatching.",
-        "## 2026-11-20 10:00 — Investigating\nLooking.",
-    )})
+    site = make_site(
+        {
+            "a": incident(
+                "## 2026-11-20 13:00 — Resolved\nDone again.",
+                "## 2026-11-20 12:00 — Investigating\nBack.",
+                "## 2026-11-20 11:00 — Resolved\nDone.",
+                "## 2026-11-20 10:30 — Monitoring\nWatching.",
+                "## 2026-11-20 10:00 — Investigating\nLooking.",
+            )
+        }
+    )
     facts = facts_of(site, "2026-11-21 00:00 UTC").incidents["a"]
     assert facts.resolved_at == at("2026-11-20 12:00 UTC")
     assert facts.monitoring_at == at("2026-11-20 09:30 UTC")
@@ -120,25 +136,35 @@ def test_resolved_at_is_the_resolve_that_ended_it(make_site: MakeSite) -> None:
 
 
 def test_first_and_latest_go_by_time_not_file_order(make_site: MakeSite) -> None:
-    site = make_site({"a": incident(
-        "## 2026-11-20 10:00 — Investigating\nFirst.",
-        "## 2026-11-20 11:00 — Resolved\nLast, though written lower.",
-    )})
+    site = make_site(
+        {
+            "a": incident(
+                "## 2026-11-20 10:00 — Investigating\nFirst.",
+                "## 2026-11-20 11:00 — Resolved\nLast, though written lower.",
+            )
+        }
+    )
     content = check(site, at("2026-11-21 00:00 UTC")).content
     assert content.incidents[0].latest_update.body == "Last, though written lower."
     assert facts_of(site, "2026-11-21 00:00 UTC").incidents["a"].status == "resolved"
 
 
 def test_same_time_the_higher_update_is_later(make_site: MakeSite) -> None:
-    site = make_site({"a": incident(
-        "## 2026-11-20 10:00 — Resolved\nHigher in the file.",
-        "## 2026-11-20 10:00 — Investigating\nLower in the file.",
-    )})
+    site = make_site(
+        {
+            "a": incident(
+                "## 2026-11-20 10:00 — Resolved\nHigher in the file.",
+                "## 2026-11-20 10:00 — Investigating\nLower in the file.",
+            )
+        }
+    )
     assert facts_of(site, "2026-11-21 00:00 UTC").incidents["a"].status == "resolved"
 
 
 def test_plain_list_takes_status_from_impact(make_site: MakeSite) -> None:
-    site = make_site({"a": """
+    site = make_site(
+        {
+            "a": """
         ---
         title: Slow
         components: [api, storage]
@@ -147,7 +173,9 @@ def test_plain_list_takes_status_from_impact(make_site: MakeSite) -> None:
 
         ## 2026-11-20 10:00 — Investigating
         Slow.
-        """})
+        """
+        }
+    )
     facts = facts_of(site, "2026-11-20 10:00 UTC")
     assert facts.component_status["api"] == "major_outage"
     assert facts.component_status["db"] == "major_outage"
@@ -165,14 +193,18 @@ def test_impact_defaults_to_worst_component_and_drives_overall(make_site: MakeSi
 def test_unresolved_incident_without_components_sets_overall_by_impact(
     make_site: MakeSite,
 ) -> None:
-    site = make_site({"a": """
+    site = make_site(
+        {
+            "a": """
         ---
         title: Emails late
         impact: minor
         ---
         ## 2026-11-20 10:00 — Monitoring
         Late.
-        """})
+        """
+        }
+    )
     facts = facts_of(site, "2026-11-20 10:00 UTC")
     assert facts.indicator == "minor"
     assert set(facts.component_status.values()) == {"operational"}
@@ -208,8 +240,9 @@ maintenance:
     ],
 )
 def test_maintenance_follows_the_clock(make_site: MakeSite, now: str, status: str) -> None:
-    site = make_site({"m": incident("## 2026-11-20 10:00 — Scheduled\nPlanned.",
-                                    header=MAINTENANCE)})
+    site = make_site(
+        {"m": incident("## 2026-11-20 10:00 — Scheduled\nPlanned.", header=MAINTENANCE)}
+    )
     facts = facts_of(site, now)
     assert facts.incidents["m"].status == status
     in_progress = status == "in_progress"
@@ -219,18 +252,30 @@ def test_maintenance_follows_the_clock(make_site: MakeSite, now: str, status: st
 
 
 def test_completed_early_overrides_the_clock(make_site: MakeSite) -> None:
-    site = make_site({"m": incident(
-        "## 2026-11-25 03:00 — Completed\nDone early.",
-        "## 2026-11-20 10:00 — Scheduled\nPlanned.", header=MAINTENANCE)})
+    site = make_site(
+        {
+            "m": incident(
+                "## 2026-11-25 03:00 — Completed\nDone early.",
+                "## 2026-11-20 10:00 — Scheduled\nPlanned.",
+                header=MAINTENANCE,
+            )
+        }
+    )
     assert facts_of(site, "2026-11-25 01:30 UTC").incidents["m"].status == "in_progress"
     assert facts_of(site, "2026-11-25 02:00 UTC").incidents["m"].status == "completed"
     assert facts_of(site, "2026-11-25 02:00 UTC").component_status["db"] == "operational"
 
 
 def test_explicit_in_progress_holds_past_the_end(make_site: MakeSite) -> None:
-    site = make_site({"m": incident(
-        "## 2026-11-25 01:50 — In progress\nStarted early.",
-        "## 2026-11-20 10:00 — Scheduled\nPlanned.", header=MAINTENANCE)})
+    site = make_site(
+        {
+            "m": incident(
+                "## 2026-11-25 01:50 — In progress\nStarted early.",
+                "## 2026-11-20 10:00 — Scheduled\nPlanned.",
+                header=MAINTENANCE,
+            )
+        }
+    )
     # Started ten minutes early by the update, and still running after the planned end.
     assert facts_of(site, "2026-11-25 00:55 UTC").incidents["m"].status == "in_progress"
     assert facts_of(site, "2026-11-25 05:00 UTC").incidents["m"].status == "in_progress"
@@ -240,18 +285,25 @@ def test_explicit_in_progress_holds_past_the_end(make_site: MakeSite) -> None:
 
 
 def test_verifying_keeps_components_under_maintenance(make_site: MakeSite) -> None:
-    site = make_site({"m": incident(
-        "## 2026-11-25 03:30 — Verifying\nChecking.",
-        "## 2026-11-20 10:00 — Scheduled\nPlanned.", header=MAINTENANCE)})
+    site = make_site(
+        {
+            "m": incident(
+                "## 2026-11-25 03:30 — Verifying\nChecking.",
+                "## 2026-11-20 10:00 — Scheduled\nPlanned.",
+                header=MAINTENANCE,
+            )
+        }
+    )
     facts = facts_of(site, "2026-11-25 02:45 UTC")
     assert facts.incidents["m"].status == "verifying"
     assert facts.component_status["db"] == "under_maintenance"
 
 
 def test_worst_status_wins_across_incidents_and_maintenance(make_site: MakeSite) -> None:
-    site = make_site({
-        "m": incident("## 2026-11-20 10:00 — Scheduled\nPlanned.", header=MAINTENANCE),
-        "a": """
+    site = make_site(
+        {
+            "m": incident("## 2026-11-20 10:00 — Scheduled\nPlanned.", header=MAINTENANCE),
+            "a": """
             ---
             title: DB slow
             components: {db: degraded_performance}
@@ -259,7 +311,8 @@ def test_worst_status_wins_across_incidents_and_maintenance(make_site: MakeSite)
             ## 2026-11-25 02:30 — Investigating
             Slow.
             """,
-    })
+        }
+    )
     facts = facts_of(site, "2026-11-25 01:45 UTC")
     assert facts.component_status["db"] == "degraded_performance"
     assert facts.component_status["storage"] == "degraded_performance"
@@ -274,8 +327,9 @@ def test_overdue_promise_and_silence_are_warnings(make_site: MakeSite) -> None:
     late = check(site, at("2026-11-20 11:15 UTC"))  # 12:15 Berlin
     messages = {(w.line, w.message.split(":")[0]) for w in late.warnings}
     assert (6, "the next update was promised 1 hour 45 minutes ago") in messages
-    assert any(w.line == 9 and "no update for 2 hours 15 minutes" in w.message
-               for w in late.warnings)
+    assert any(
+        w.line == 9 and "no update for 2 hours 15 minutes" in w.message for w in late.warnings
+    )
     assert late.facts.incidents["a"].overdue
 
 

@@ -51,8 +51,9 @@ class HostVisit:
     def _console(self, message: Any) -> None:
         # Chromium itself notes a failed request ("Failed to load resource") for any fetch that
         # fails, and no script can stop it; anything else at warning or error is the script's.
-        own_network_note = (message.text.startswith("Failed to load resource")
-                            and message.location.get("url", "").startswith(self.status.url))
+        own_network_note = message.text.startswith(
+            "Failed to load resource"
+        ) and message.location.get("url", "").startswith(self.status.url)
         if message.type in ("error", "warning") and not own_network_note:
             self.problems.append(f"console {message.type}: {message.text}")
 
@@ -81,7 +82,8 @@ def host_for(tmp_path: Path) -> Iterator[Any]:
 
 
 def test_banner_shows_active_incidents_and_can_be_dismissed(
-        browser: Any, host_for: Any, sample_output: Path) -> None:
+    browser: Any, host_for: Any, sample_output: Path
+) -> None:
     with serve(sample_output) as status:
         host = host_for(status)
         assert host.url != status.url  # another origin: the JSON is read across origins
@@ -91,15 +93,19 @@ def test_banner_shows_active_incidents_and_can_be_dismissed(
         banner.wait_for()
         links = banner.get_by_role("link")
         assert links.all_inner_texts() == [
-            "Elevated error rates on the API", "Dashboard loads slowly",
-            "Blob storage firmware upgrade"]
+            "Elevated error rates on the API",
+            "Dashboard loads slowly",
+            "Blob storage firmware upgrade",
+        ]
         assert links.first.get_attribute("href") == (
-            status.url + "incidents/2026-11-20-api-errors/")
+            status.url + "incidents/2026-11-20-api-errors/"
+        )
         assert "Identified" in banner.inner_text()
         # It touches nothing else: no stylesheet added to the page, the page's styles intact.
         assert page.evaluate("document.styleSheets.length") == 1
         assert page.evaluate("getComputedStyle(document.querySelector('h1')).color") == (
-            "rgb(1, 2, 3)")
+            "rgb(1, 2, 3)"
+        )
         assert page.evaluate("document.body.children.length") == 4  # h1, p, script, banner
         banner.get_by_role("button", name="Dismiss").click()
         assert page.locator(BANNER).count() == 0
@@ -110,8 +116,9 @@ def test_banner_shows_active_incidents_and_can_be_dismissed(
         visit.context.close()
 
 
-def test_no_banner_when_all_is_well(browser: Any, host_for: Any, make_site: MakeSite,
-                                    tmp_path: Path) -> None:
+def test_no_banner_when_all_is_well(
+    browser: Any, host_for: Any, make_site: MakeSite, tmp_path: Path
+) -> None:
     output = tmp_path / "quiet"
     build(make_site({"slow-sign-in": RESOLVED}), output, parse_now("2026-06-02 00:00 UTC", None))
     with serve(output) as status:
@@ -124,7 +131,8 @@ def test_no_banner_when_all_is_well(browser: Any, host_for: Any, make_site: Make
 
 
 def test_nothing_shows_when_the_status_site_is_down(
-        browser: Any, host_for: Any, sample_output: Path) -> None:
+    browser: Any, host_for: Any, sample_output: Path
+) -> None:
     with serve(sample_output) as status:
         status.state.down = True  # embed.js still cached in front; the API answers 503
         visit = HostVisit(browser, host_for(status), status)

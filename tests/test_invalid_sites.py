@@ -38,8 +38,20 @@ def test_invalid_site_build_writes_nothing(
     output = tmp_path / "out"
     output.mkdir()
     (output / "index.html").write_text("previous site", encoding="utf-8")
-    assert main(["build", "--source", str(source), "--output", str(output),
-                 "--now", "2026-11-21 00:00 UTC"]) == 1
+    assert (
+        main(
+            [
+                "build",
+                "--source",
+                str(source),
+                "--output",
+                str(output),
+                "--now",
+                "2026-11-21 00:00 UTC",
+            ]
+        )
+        == 1
+    )
     assert [p.name for p in output.iterdir()] == ["index.html"]
     assert (output / "index.html").read_text(encoding="utf-8") == "previous site"
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]

@@ -47,9 +47,23 @@ def test_parallel_build_is_byte_identical_to_serial(tmp_path: Path, make_site: M
         env = {**os.environ, "STATUSGEN_JOBS": jobs}
         out = tmp_path / f"out-{jobs}"
         # A fresh process, with no other threads, so the auto run really forks workers.
-        subprocess.run([sys.executable, "-m", "generator", "build", "--source", str(site),
-                        "--output", str(out), "--now", "2026-11-01 00:00 UTC"],
-                       check=True, env=env, capture_output=True)
+        subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "generator",
+                "build",
+                "--source",
+                str(site),
+                "--output",
+                str(out),
+                "--now",
+                "2026-11-01 00:00 UTC",
+            ],
+            check=True,
+            env=env,
+            capture_output=True,
+        )
         outputs[jobs] = tree(out)
     assert len(outputs["1"]) > MIN_ITEMS
     assert outputs["1"] == outputs["auto"]

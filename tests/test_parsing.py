@@ -49,8 +49,9 @@ def test_nonexistent_wall_time_is_an_error(text: str) -> None:
         parse_time(text, BERLIN)
 
 
-@pytest.mark.parametrize("text", ["tomorrow", "20.11.2026 14:05", "2026-11-20", "14:05",
-                                  "2026-11-20 10:00 CET"])
+@pytest.mark.parametrize(
+    "text", ["tomorrow", "20.11.2026 14:05", "2026-11-20", "14:05", "2026-11-20 10:00 CET"]
+)
 def test_unreadable_times_show_the_accepted_forms(text: str) -> None:
     with pytest.raises(TimeError) as info:
         parse_time(text, BERLIN)
@@ -63,47 +64,60 @@ def test_impossible_date_says_why() -> None:
 
 
 def test_new_york_and_kolkata_zones() -> None:
-    assert parse_time("2026-03-08 03:30", ZoneInfo("America/New_York")).utcoffset() == \
-        timedelta(hours=-4)
+    assert parse_time("2026-03-08 03:30", ZoneInfo("America/New_York")).utcoffset() == timedelta(
+        hours=-4
+    )
     kolkata = parse_time("2026-11-20 14:05", ZoneInfo("Asia/Kolkata"))
     assert kolkata.utcoffset() == timedelta(hours=5, minutes=30)
     assert kolkata.astimezone(UTC).strftime("%H:%M") == "08:35"
 
 
-@pytest.mark.parametrize(("text", "minutes"), [("30m", 30), ("1h", 60), ("1h30m", 90),
-                                               ("90min", 90)])
+@pytest.mark.parametrize(
+    ("text", "minutes"), [("30m", 30), ("1h", 60), ("1h30m", 90), ("90min", 90)]
+)
 def test_durations(text: str, minutes: int) -> None:
     assert parse_duration(text) == timedelta(minutes=minutes)
 
 
 @pytest.mark.parametrize("separator", ["—", "–", "-", "|", "·"])
 def test_every_heading_separator(make_site: MakeSite, separator: str) -> None:
-    site = make_site({"a": f"""
+    site = make_site(
+        {
+            "a": f"""
         ---
         title: X
         ---
 
         ## 2026-11-20 10:00 {separator} in progress
         Not an incident status.
-        """})
+        """
+        }
+    )
     with pytest.raises(ContentError) as info:
         check(site, NOW)
     assert "unknown status 'in progress' for an incident" in str(info.value)
-    site = make_site({"b": f"""
+    site = make_site(
+        {
+            "b": f"""
         ---
         title: X
         ---
 
         ## 2026-11-20 10:00 -05:00 {separator} MONITORING
         Case does not matter; the offset stays part of the time.
-        """}, folder="two")
+        """
+        },
+        folder="two",
+    )
     (incident,) = check(site, NOW).content.incidents
     assert incident.updates[0].status == "monitoring"
     assert incident.updates[0].time == datetime(2026, 11, 20, 15, tzinfo=UTC)
 
 
 def test_update_text_keeps_everything_under_its_heading(make_site: MakeSite) -> None:
-    site = make_site({"a": """
+    site = make_site(
+        {
+            "a": """
         ---
         title: X
         ---
@@ -120,7 +134,9 @@ def test_update_text_keeps_everything_under_its_heading(make_site: MakeSite) -> 
 
         ## 2026-11-20 10:00 — Investigating
         Looking.
-        """})
+        """
+        }
+    )
     (incident,) = check(site, NOW).content.incidents
     assert [u.status for u in incident.updates] == ["investigating", "resolved"]
     assert "### What we changed" in incident.updates[1].body
@@ -129,7 +145,9 @@ def test_update_text_keeps_everything_under_its_heading(make_site: MakeSite) -> 
 
 
 def test_components_map_list_and_group(make_site: MakeSite) -> None:
-    site = make_site({"a": """
+    site = make_site(
+        {
+            "a": """
         ---
         title: X
         components: [api, storage]
@@ -138,14 +156,20 @@ def test_components_map_list_and_group(make_site: MakeSite) -> None:
 
         ## 2026-11-20 10:00 — Investigating
         Slow.
-        """})
+        """
+        }
+    )
     (incident,) = check(site, NOW).content.incidents
-    assert incident.components == (("api", "degraded_performance"),
-                                   ("storage", "degraded_performance"))
+    assert incident.components == (
+        ("api", "degraded_performance"),
+        ("storage", "degraded_performance"),
+    )
 
 
 def test_retired_component_in_a_past_incident_is_only_a_warning(make_site: MakeSite) -> None:
-    site = make_site({"old": """
+    site = make_site(
+        {
+            "old": """
         ---
         title: Old
         components:
@@ -155,7 +179,9 @@ def test_retired_component_in_a_past_incident_is_only_a_warning(make_site: MakeS
 
         ## 2026-11-20 10:00 — Resolved
         Done.
-        """})
+        """
+        }
+    )
     checked = check(site, NOW)
     assert [(w.line, w.severity) for w in checked.warnings] == [(4, "warning")]
     assert "unknown component 'legacy'" in checked.warnings[0].message
@@ -163,7 +189,8 @@ def test_retired_component_in_a_past_incident_is_only_a_warning(make_site: MakeS
 
 
 def test_site_yaml_reads_everything(make_site: MakeSite) -> None:
-    site = make_site(site_yaml="""
+    site = make_site(
+        site_yaml="""
         name: Acme
         url: https://acme.github.io/status
         timezone: America/New_York
@@ -175,7 +202,8 @@ def test_site_yaml_reads_everything(make_site: MakeSite) -> None:
           - id: no
             name: Norway
             since: 2024-01-01
-        """)
+        """
+    )
     parsed = check(site, NOW).content.site
     assert parsed.url == "https://acme.github.io/status/"
     assert parsed.timezone.key == "America/New_York"

@@ -46,11 +46,17 @@ def built(make_site: MakeSite, tmp_path: Path, site_yaml: str) -> Path:
 
 
 def test_every_page_names_the_mirrors_and_when_it_was_built(
-        make_site: MakeSite, tmp_path: Path) -> None:
+    make_site: MakeSite, tmp_path: Path
+) -> None:
     mirrors = "mirrors:\n" + "".join(f"  - {url}\n" for url in MIRRORS)
     output = built(make_site, tmp_path, SITE_YAML + mirrors)
-    for page in ("index.html", "incidents/2026-11-20-slow-api/index.html",
-                 "history/index.html", "components/api/index.html", "404.html"):
+    for page in (
+        "index.html",
+        "incidents/2026-11-20-slow-api/index.html",
+        "history/index.html",
+        "components/api/index.html",
+        "404.html",
+    ):
         text = footer(output / page)
         # 14:30 UTC in the site's zone (Europe/Berlin), machine-readable for the reader's zone.
         assert re.search(r'Last updated <time datetime="2026-11-20T15:30:00\+01:00">', text), page
@@ -60,7 +66,8 @@ def test_every_page_names_the_mirrors_and_when_it_was_built(
 
 
 def test_without_mirrors_the_footer_says_only_when_it_was_built(
-        make_site: MakeSite, tmp_path: Path) -> None:
+    make_site: MakeSite, tmp_path: Path
+) -> None:
     text = footer(built(make_site, tmp_path, SITE_YAML) / "index.html")
     assert "Last updated" in text
     assert "also published" not in text

@@ -68,14 +68,29 @@ def serve(tmp_path: Path) -> Iterator[Callable[[Path], Server]]:
         temp = tmp_path / f"tmp{len(started)}"
         temp.mkdir()
         process = subprocess.Popen(
-            [sys.executable, "-m", "generator", "serve", "--source", str(source), "--port", "0",
-             "--now", NOW],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-            env={**os.environ, "TMPDIR": str(temp)})
+            [
+                sys.executable,
+                "-m",
+                "generator",
+                "serve",
+                "--source",
+                str(source),
+                "--port",
+                "0",
+                "--now",
+                NOW,
+            ],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+            env={**os.environ, "TMPDIR": str(temp)},
+        )
         lines: queue.Queue[str] = queue.Queue()
         assert process.stdout is not None
-        threading.Thread(target=lambda: [lines.put(line) for line in process.stdout],  # type: ignore[union-attr]
-                         daemon=True).start()
+        threading.Thread(
+            target=lambda: [lines.put(line) for line in process.stdout],  # type: ignore[union-attr]
+            daemon=True,
+        ).start()
         deadline = time.monotonic() + 30
         while True:
             try:
@@ -112,14 +127,17 @@ def test_the_preview_follows_every_change(
     assert status == 200 and "&lt;b&gt;errors&lt;/b&gt;" in page
 
     # A change shows within two seconds.
-    incident.write_text(INCIDENT.replace("Elevated error rates", "Failing requests"),
-                        encoding="utf-8")
+    incident.write_text(
+        INCIDENT.replace("Elevated error rates", "Failing requests"), encoding="utf-8"
+    )
     wait_until(lambda: "Failing requests on the API" in server.get()[1])
 
     # A mistake shows on every page, at its line, escaped; the last good site stays underneath.
     incident.write_text(INCIDENT.replace("Investigating", "<Fixing>"), encoding="utf-8")
-    error = ("content/incidents/api-errors.md:7: error: cannot read the update heading "
-             "&#x27;2026-11-20 14:05 — &lt;Fixing&gt;&#x27;")
+    error = (
+        "content/incidents/api-errors.md:7: error: cannot read the update heading "
+        "&#x27;2026-11-20 14:05 — &lt;Fixing&gt;&#x27;"
+    )
     wait_until(lambda: error in server.get()[1])
     for path in ("", "history/", "incidents/api-errors/", "no/such/page"):
         page = server.get(path)[1]
@@ -153,8 +171,9 @@ def test_site_yaml_and_a_theme_of_its_own_are_watched(
     wait_until(lambda: server.get("static/note.txt")[1] == "second\n")
 
     site_yaml = source / "site.yaml"
-    site_yaml.write_text(site_yaml.read_text(encoding="utf-8").replace("Test Co", "Renamed Co"),
-                         encoding="utf-8")
+    site_yaml.write_text(
+        site_yaml.read_text(encoding="utf-8").replace("Test Co", "Renamed Co"), encoding="utf-8"
+    )
     wait_until(lambda: "Renamed Co Status" in server.get()[1])
 
 
@@ -175,7 +194,8 @@ def test_the_open_tab_is_told_to_reload(
     time.sleep(0.3)
     assert not answers  # it waits while nothing changes
     (source / "content" / "incidents" / "api-errors.md").write_text(
-        INCIDENT.replace("Elevated", "Raised"), encoding="utf-8")
+        INCIDENT.replace("Elevated", "Raised"), encoding="utf-8"
+    )
     waiter.join(timeout=2)
     assert answers == [str(int(version[1]) + 1)]
 
@@ -183,14 +203,17 @@ def test_the_open_tab_is_told_to_reload(
 def test_a_site_broken_from_the_start_shows_its_errors_then_recovers(
     make_site: MakeSite, serve: Callable[[Path], Server]
 ) -> None:
-    source = make_site({"api-errors": INCIDENT.replace("api: partial_outage", "api: down")},
-                       site_yaml=SITE_YAML.replace("https://status.test.example/",
-                                                   "https://acme.example/status/"))
+    source = make_site(
+        {"api-errors": INCIDENT.replace("api: partial_outage", "api: down")},
+        site_yaml=SITE_YAML.replace("https://status.test.example/", "https://acme.example/status/"),
+    )
     server = serve(source)
     status, page = server.get("anything/at/all")
     assert status == 200
-    assert ("content/incidents/api-errors.md:4: error: unknown status &#x27;down&#x27; for "
-            "&#x27;api&#x27;") in page
+    assert (
+        "content/incidents/api-errors.md:4: error: unknown status &#x27;down&#x27; for "
+        "&#x27;api&#x27;"
+    ) in page
     (source / "content" / "incidents" / "api-errors.md").write_text(INCIDENT, encoding="utf-8")
     wait_until(lambda: "Elevated error rates" in server.get()[1])
     # Served at the root whatever the path in url; links written with the path work too.
@@ -204,6 +227,10 @@ def test_a_busy_port_is_wrong_usage(make_site: MakeSite, serve: Callable[[Path],
     port = server.url.rsplit(":", 1)[1].strip("/")
     result = subprocess.run(
         [sys.executable, "-m", "generator", "serve", "--source", str(source), "--port", port],
-        capture_output=True, text=True, timeout=30, check=False)
+        capture_output=True,
+        text=True,
+        timeout=30,
+        check=False,
+    )
     assert result.returncode == 2
     assert f"cannot serve on 127.0.0.1:{port}" in result.stderr

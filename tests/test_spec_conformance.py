@@ -73,8 +73,7 @@ class Site:
         return code, captured.out, captured.err
 
     def build(self, now: str, *extra: str, expect: int = 0) -> tuple[int, str, str]:
-        result = self.run("build", "--source", ".", "--output", str(self.out), "--now", now,
-                          *extra)
+        result = self.run("build", "--source", ".", "--output", str(self.out), "--now", now, *extra)
         assert result[0] == expect, result
         return result
 
@@ -92,8 +91,11 @@ class Site:
 
     def incident(self, incident_id: str) -> dict[str, Any]:
         found = [i for i in self.api("incidents.json")["incidents"] if i["id"] == incident_id]
-        found += [i for i in self.api("scheduled-maintenances.json")["scheduled_maintenances"]
-                  if i["id"] == incident_id]
+        found += [
+            i
+            for i in self.api("scheduled-maintenances.json")["scheduled_maintenances"]
+            if i["id"] == incident_id
+        ]
         assert len(found) == 1, incident_id
         return found[0]
 
@@ -105,8 +107,7 @@ class Site:
         return status["indicator"], status["description"]
 
     def uptime(self, component_id: str) -> dict[str, Any]:
-        found = [c for c in self.json("api/uptime.json")["components"]
-                 if c["id"] == component_id]
+        found = [c for c in self.json("api/uptime.json")["components"] if c["id"] == component_id]
         assert len(found) == 1
         return found[0]
 
@@ -120,8 +121,9 @@ SiteMaker = Callable[..., Site]
 
 
 @pytest.fixture
-def site(tmp_path: Path, capsys: pytest.CaptureFixture[str],
-         monkeypatch: pytest.MonkeyPatch) -> SiteMaker:
+def site(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> SiteMaker:
     """``site(incidents, site_yaml=...)``: a site folder, made the current directory."""
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
@@ -150,16 +152,20 @@ def utc(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
 
 
-def incident(components: str, *updates: str, extra: str = "",
-             title: str = "Something broke") -> str:
+def incident(
+    components: str, *updates: str, extra: str = "", title: str = "Something broke"
+) -> str:
     """An incident file: front matter, then the updates (each "heading\\ntext")."""
     body = "\n\n".join(f"## {u}" if "\n" in u else f"## {u}\nSome text." for u in updates)
     return f"---\ntitle: {title}\ncomponents:\n{components}\n{extra}---\n\n{body}\n"
 
 
 def all_files(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def problem_lines(stderr: str, severity: str) -> list[str]:
@@ -170,7 +176,9 @@ def problem_lines(stderr: str, severity: str) -> list[str]:
 
 
 def test_every_time_form_reads_as_the_right_instant(site: SiteMaker) -> None:
-    s = site({"forms": """
+    s = site(
+        {
+            "forms": """
         ---
         title: Time forms
         components:
@@ -198,15 +206,23 @@ def test_every_time_form_reads_as_the_right_instant(site: SiteMaker) -> None:
 
         ## 2026-11-20 14:55:10 +0100 — Update
         Offset without a colon.
-        """})
+        """
+        }
+    )
     s.build("2026-11-20 18:00 UTC")
     got = s.incident("forms")
     times = sorted(instant(u["created_at"]) for u in got["incident_updates"])
-    assert times == sorted([
-        utc("2026-11-20 15:00:15"), utc("2026-11-20 14:30"), utc("2026-11-20 14:20"),
-        utc("2026-11-20 14:10:30"), utc("2026-11-20 13:05"), utc("2026-11-20 14:50"),
-        utc("2026-11-20 13:55:10"),
-    ])
+    assert times == sorted(
+        [
+            utc("2026-11-20 15:00:15"),
+            utc("2026-11-20 14:30"),
+            utc("2026-11-20 14:20"),
+            utc("2026-11-20 14:10:30"),
+            utc("2026-11-20 13:05"),
+            utc("2026-11-20 14:50"),
+            utc("2026-11-20 13:55:10"),
+        ]
+    )
     assert instant(got["started_at"]) == utc("2026-11-20 12:00")
     assert instant(got["created_at"]) == utc("2026-11-20 13:05")
     assert instant(got["resolved_at"]) == utc("2026-11-20 15:00:15")
@@ -217,20 +233,29 @@ def test_every_time_form_reads_as_the_right_instant(site: SiteMaker) -> None:
 
 def test_naive_times_follow_the_site_zone(site: SiteMaker) -> None:
     tokyo = BERLIN_SITE.replace("Europe/Berlin", "Asia/Tokyo")
-    s = site({"x": incident("  api: major_outage", "2026-07-01 09:00 — Investigating"),
-              }, site_yaml=tokyo)
+    s = site(
+        {
+            "x": incident("  api: major_outage", "2026-07-01 09:00 — Investigating"),
+        },
+        site_yaml=tokyo,
+    )
     s.build("2026-07-01 01:00 UTC")
     assert instant(s.incident("x")["created_at"]) == utc("2026-07-01 00:00")
     assert s.incident("x")["created_at"].endswith("+09:00")
 
 
 def test_ambiguous_wall_time_is_its_first_occurrence(site: SiteMaker) -> None:
-    s = site({
-        "first": incident("  api: major_outage", "2026-10-25 02:30 — Investigating"),
-        "second": incident("  web: major_outage", "2026-10-25 02:30 +01:00 — Investigating"),
-        "fm": incident("  db: major_outage", "2026-10-25 03:00 — Investigating",
-                       extra="started: 2026-10-25 02:15\n"),
-    })
+    s = site(
+        {
+            "first": incident("  api: major_outage", "2026-10-25 02:30 — Investigating"),
+            "second": incident("  web: major_outage", "2026-10-25 02:30 +01:00 — Investigating"),
+            "fm": incident(
+                "  db: major_outage",
+                "2026-10-25 03:00 — Investigating",
+                extra="started: 2026-10-25 02:15\n",
+            ),
+        }
+    )
     s.build("2026-10-25 06:00 UTC")
     assert instant(s.incident("first")["created_at"]) == utc("2026-10-25 00:30")
     assert instant(s.incident("second")["created_at"]) == utc("2026-10-25 01:30")
@@ -238,7 +263,9 @@ def test_ambiguous_wall_time_is_its_first_occurrence(site: SiteMaker) -> None:
 
 
 def test_nonexistent_wall_time_is_an_error_at_its_line(site: SiteMaker) -> None:
-    s = site({"gap": """
+    s = site(
+        {
+            "gap": """
         ---
         title: Gap
         components:
@@ -251,14 +278,19 @@ def test_nonexistent_wall_time_is_an_error_at_its_line(site: SiteMaker) -> None:
 
         ## 2026-03-29 02:30 — Investigating
         In the gap.
-        """})
+        """
+        }
+    )
     code, _, err = s.check("2026-03-29 12:00 UTC")
     assert code == 1
     errors = problem_lines(err, "error")
-    assert any(e.startswith("content/incidents/gap.md:11: error:") and "does not exist" in e
-               for e in errors), err
-    assert any(e.startswith("content/incidents/gap.md:5: error:") and "does not exist" in e
-               for e in errors), err
+    assert any(
+        e.startswith("content/incidents/gap.md:11: error:") and "does not exist" in e
+        for e in errors
+    ), err
+    assert any(
+        e.startswith("content/incidents/gap.md:5: error:") and "does not exist" in e for e in errors
+    ), err
     # With an offset written, the same wall time is fine.
     s.write("gap", incident("  api: major_outage", "2026-03-29 02:30 +01:00 — Investigating"))
     code, _, err = s.check("2026-03-29 12:00 UTC")
@@ -275,9 +307,15 @@ def test_unreadable_time_shows_the_accepted_forms(site: SiteMaker) -> None:
 
 @pytest.mark.parametrize("separator", ["—", "–", "-", "|", "·"])
 def test_every_separator(site: SiteMaker, separator: str) -> None:
-    s = site({"sep": incident("  api: partial_outage",
-                              f"2026-11-20 15:30 {separator} Identified",
-                              f"2026-11-20 14:05:30 UTC {separator} Investigating")})
+    s = site(
+        {
+            "sep": incident(
+                "  api: partial_outage",
+                f"2026-11-20 15:30 {separator} Identified",
+                f"2026-11-20 14:05:30 UTC {separator} Investigating",
+            )
+        }
+    )
     s.build("2026-11-20 15:00 UTC")
     got = s.incident("sep")
     assert got["status"] == "identified"
@@ -289,10 +327,14 @@ def test_every_separator(site: SiteMaker, separator: str) -> None:
 
 
 def test_statuses_are_case_insensitive_and_in_progress_has_a_space(site: SiteMaker) -> None:
-    s = site({
-        "inc": incident("  api: partial_outage", "2026-11-20 14:30 — IDENTIFIED",
-                        "2026-11-20 14:05 — investigating"),
-        "mnt": """
+    s = site(
+        {
+            "inc": incident(
+                "  api: partial_outage",
+                "2026-11-20 14:30 — IDENTIFIED",
+                "2026-11-20 14:05 — investigating",
+            ),
+            "mnt": """
             ---
             title: Works
             components: [db]
@@ -305,7 +347,8 @@ def test_statuses_are_case_insensitive_and_in_progress_has_a_space(site: SiteMak
             ## 2026-11-20 13:00 — sCHEDULED
             Planned.
             """,
-    })
+        }
+    )
     s.build("2026-11-20 14:40 +01:00")
     assert s.incident("inc")["status"] == "identified"
     assert s.incident("mnt")["status"] == "in_progress"
@@ -313,11 +356,17 @@ def test_statuses_are_case_insensitive_and_in_progress_has_a_space(site: SiteMak
 
 
 def test_updates_in_any_file_order(site: SiteMaker) -> None:
-    s = site({"mixed": incident("  api: major_outage",
-                                "2026-11-20 14:20 — Identified",
-                                "2026-11-20 15:00 — Resolved",
-                                "2026-11-20 14:05 — Investigating",
-                                "2026-11-20 14:40 — Monitoring")})
+    s = site(
+        {
+            "mixed": incident(
+                "  api: major_outage",
+                "2026-11-20 14:20 — Identified",
+                "2026-11-20 15:00 — Resolved",
+                "2026-11-20 14:05 — Investigating",
+                "2026-11-20 14:40 — Monitoring",
+            )
+        }
+    )
     s.build("2026-11-20 16:00 +01:00")
     got = s.incident("mixed")
     assert got["status"] == "resolved"
@@ -327,24 +376,38 @@ def test_updates_in_any_file_order(site: SiteMaker) -> None:
     assert got["monitoring_at"].startswith("2026-11-20T14:40")
     # incident_updates newest first, with the status each left the incident in.
     assert [u["status"] for u in got["incident_updates"]] == [
-        "resolved", "monitoring", "identified", "investigating"]
+        "resolved",
+        "monitoring",
+        "identified",
+        "investigating",
+    ]
     page = s.text("incidents/mixed/index.html")
     order = [page.index(w) for w in ("Resolved", "Monitoring", "Identified", "Investigating")]
     assert order == sorted(order)
 
 
-@pytest.mark.parametrize(("upper", "lower", "expected"), [
-    ("Identified", "Investigating", "identified"),
-    ("Investigating", "Identified", "investigating"),
-    ("Resolved", "Investigating", "resolved"),
-    ("Investigating", "Resolved", "investigating"),
-])
-def test_equal_times_higher_in_file_is_later(site: SiteMaker, upper: str, lower: str,
-                                             expected: str) -> None:
-    s = site({"tie": incident("  api: major_outage",
-                              f"2026-11-20 14:30 — {upper}\nUpper text.",
-                              f"2026-11-20 14:30 — {lower}\nLower text.",
-                              "2026-11-20 14:00 — Investigating")})
+@pytest.mark.parametrize(
+    ("upper", "lower", "expected"),
+    [
+        ("Identified", "Investigating", "identified"),
+        ("Investigating", "Identified", "investigating"),
+        ("Resolved", "Investigating", "resolved"),
+        ("Investigating", "Resolved", "investigating"),
+    ],
+)
+def test_equal_times_higher_in_file_is_later(
+    site: SiteMaker, upper: str, lower: str, expected: str
+) -> None:
+    s = site(
+        {
+            "tie": incident(
+                "  api: major_outage",
+                f"2026-11-20 14:30 — {upper}\nUpper text.",
+                f"2026-11-20 14:30 — {lower}\nLower text.",
+                "2026-11-20 14:00 — Investigating",
+            )
+        }
+    )
     s.build("2026-11-20 15:00 +01:00")
     got = s.incident("tie")
     assert got["status"] == expected
@@ -355,16 +418,26 @@ def test_equal_times_higher_in_file_is_later(site: SiteMaker, upper: str, lower:
 
 
 def test_update_keeps_the_status_before(site: SiteMaker) -> None:
-    s = site({"upd": incident("  api: degraded_performance",
-                              "2026-11-20 15:00 — Update",
-                              "2026-11-20 14:40 — Monitoring",
-                              "2026-11-20 14:20 — update",
-                              "2026-11-20 14:05 — Identified")})
+    s = site(
+        {
+            "upd": incident(
+                "  api: degraded_performance",
+                "2026-11-20 15:00 — Update",
+                "2026-11-20 14:40 — Monitoring",
+                "2026-11-20 14:20 — update",
+                "2026-11-20 14:05 — Identified",
+            )
+        }
+    )
     s.build("2026-11-20 15:10 +01:00")
     got = s.incident("upd")
     assert got["status"] == "monitoring"
     assert [u["status"] for u in got["incident_updates"]] == [
-        "monitoring", "monitoring", "identified", "identified"]
+        "monitoring",
+        "monitoring",
+        "identified",
+        "identified",
+    ]
     assert s.components()["api"] == "operational"
     assert [i["id"] for i in s.api("incidents/unresolved.json")["incidents"]] == ["upd"]
 
@@ -377,10 +450,16 @@ def test_first_update_is_update_means_investigating(site: SiteMaker) -> None:
 
 
 def test_postmortem_after_resolved(site: SiteMaker) -> None:
-    s = site({"pm": incident("  api: major_outage",
-                             "2026-11-22 10:00 — Postmortem",
-                             "2026-11-20 15:00 — Resolved",
-                             "2026-11-20 14:05 — Investigating")})
+    s = site(
+        {
+            "pm": incident(
+                "  api: major_outage",
+                "2026-11-22 10:00 — Postmortem",
+                "2026-11-20 15:00 — Resolved",
+                "2026-11-20 14:05 — Investigating",
+            )
+        }
+    )
     s.build("2026-11-22 12:00 +01:00")
     got = s.incident("pm")
     assert got["status"] == "postmortem"
@@ -392,12 +471,18 @@ def test_postmortem_after_resolved(site: SiteMaker) -> None:
 
 
 def test_reopened_incident(site: SiteMaker) -> None:
-    s = site({"re": incident("  api: major_outage",
-                             "2026-11-20 12:00 — Investigating\nIt is back.",
-                             "2026-11-20 11:00 — Resolved",
-                             "2026-11-20 10:30 — Monitoring",
-                             "2026-11-20 10:00 — Investigating")},
-             site_yaml=BERLIN_SITE.replace("Europe/Berlin", "UTC"))
+    s = site(
+        {
+            "re": incident(
+                "  api: major_outage",
+                "2026-11-20 12:00 — Investigating\nIt is back.",
+                "2026-11-20 11:00 — Resolved",
+                "2026-11-20 10:30 — Monitoring",
+                "2026-11-20 10:00 — Investigating",
+            )
+        },
+        site_yaml=BERLIN_SITE.replace("Europe/Berlin", "UTC"),
+    )
     s.build("2026-11-20 12:30")
     got = s.incident("re")
     assert got["status"] == "investigating"
@@ -409,12 +494,17 @@ def test_reopened_incident(site: SiteMaker) -> None:
     assert s.day("api", "2026-11-20")["major_outage_minutes"] == 60
 
     # Resolved again: resolved_at is the Resolved update that ended it (the last one).
-    s.write("re", incident("  api: major_outage",
-                           "2026-11-20 13:00 — Resolved\nFixed for good.",
-                           "2026-11-20 12:00 — Investigating\nIt is back.",
-                           "2026-11-20 11:00 — Resolved",
-                           "2026-11-20 10:30 — Monitoring",
-                           "2026-11-20 10:00 — Investigating"))
+    s.write(
+        "re",
+        incident(
+            "  api: major_outage",
+            "2026-11-20 13:00 — Resolved\nFixed for good.",
+            "2026-11-20 12:00 — Investigating\nIt is back.",
+            "2026-11-20 11:00 — Resolved",
+            "2026-11-20 10:30 — Monitoring",
+            "2026-11-20 10:00 — Investigating",
+        ),
+    )
     s.build("2026-11-20 14:00")
     got = s.incident("re")
     assert got["status"] == "resolved"
@@ -425,11 +515,17 @@ def test_reopened_incident(site: SiteMaker) -> None:
 
 
 def test_started_before_first_update(site: SiteMaker) -> None:
-    s = site({"st": incident("  api: major_outage\n  web: partial_outage",
-                             "2026-11-20 11:00 — Resolved",
-                             "2026-11-20 10:00 — Investigating",
-                             extra="started: 2026-11-20 09:00\n")},
-             site_yaml=BERLIN_SITE.replace("Europe/Berlin", "UTC"))
+    s = site(
+        {
+            "st": incident(
+                "  api: major_outage\n  web: partial_outage",
+                "2026-11-20 11:00 — Resolved",
+                "2026-11-20 10:00 — Investigating",
+                extra="started: 2026-11-20 09:00\n",
+            )
+        },
+        site_yaml=BERLIN_SITE.replace("Europe/Berlin", "UTC"),
+    )
     s.build("2026-11-20 12:00")
     got = s.incident("st")
     assert got["started_at"] == "2026-11-20T09:00:00.000Z"
@@ -437,24 +533,38 @@ def test_started_before_first_update(site: SiteMaker) -> None:
     assert s.day("api", "2026-11-20")["major_outage_minutes"] == 120
     assert s.day("web", "2026-11-20")["partial_outage_minutes"] == 120
     assert s.day("web", "2026-11-20")["uptime"] == pytest.approx(
-        100 * (1 - 0.3 * 120 / 720), abs=0.01)
+        100 * (1 - 0.3 * 120 / 720), abs=0.01
+    )
 
 
 def test_started_after_first_update(site: SiteMaker) -> None:
     """Impact carried "from started on", also when it began after the first post."""
-    s = site({"st": incident("  api: major_outage",
-                             "2026-11-20 11:00 — Resolved",
-                             "2026-11-20 09:00 — Investigating",
-                             extra="started: 2026-11-20 10:30\n")},
-             site_yaml=BERLIN_SITE.replace("Europe/Berlin", "UTC"))
+    s = site(
+        {
+            "st": incident(
+                "  api: major_outage",
+                "2026-11-20 11:00 — Resolved",
+                "2026-11-20 09:00 — Investigating",
+                extra="started: 2026-11-20 10:30\n",
+            )
+        },
+        site_yaml=BERLIN_SITE.replace("Europe/Berlin", "UTC"),
+    )
     s.build("2026-11-20 12:00")
     assert s.day("api", "2026-11-20")["major_outage_minutes"] == 30
 
 
 def test_started_while_open_component_impact_from_started(site: SiteMaker) -> None:
-    s = site({"st": incident("  api: major_outage", "2026-11-20 10:00 — Identified",
-                             extra="started: 2026-11-20 09:00\n")},
-             site_yaml=BERLIN_SITE.replace("Europe/Berlin", "UTC"))
+    s = site(
+        {
+            "st": incident(
+                "  api: major_outage",
+                "2026-11-20 10:00 — Identified",
+                extra="started: 2026-11-20 09:00\n",
+            )
+        },
+        site_yaml=BERLIN_SITE.replace("Europe/Berlin", "UTC"),
+    )
     s.build("2026-11-20 10:30")
     assert s.components()["api"] == "major_outage"
     assert s.day("api", "2026-11-20")["major_outage_minutes"] == 90
@@ -463,14 +573,20 @@ def test_started_while_open_component_impact_from_started(site: SiteMaker) -> No
 # -- section 3: components -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("impact", "status", "indicator"), [
-    ("minor", "degraded_performance", "minor"),
-    ("major", "partial_outage", "major"),
-    ("critical", "major_outage", "critical"),
-])
-def test_plain_list_takes_status_from_impact(site: SiteMaker, impact: str, status: str,
-                                             indicator: str) -> None:
-    s = site({"pl": f"""
+@pytest.mark.parametrize(
+    ("impact", "status", "indicator"),
+    [
+        ("minor", "degraded_performance", "minor"),
+        ("major", "partial_outage", "major"),
+        ("critical", "major_outage", "critical"),
+    ],
+)
+def test_plain_list_takes_status_from_impact(
+    site: SiteMaker, impact: str, status: str, indicator: str
+) -> None:
+    s = site(
+        {
+            "pl": f"""
         ---
         title: Plain list
         components: [api, storage]
@@ -479,7 +595,9 @@ def test_plain_list_takes_status_from_impact(site: SiteMaker, impact: str, statu
 
         ## 2026-11-20 14:05 — Investigating
         Looking.
-        """})
+        """
+        }
+    )
     s.build("2026-11-20 14:10 +01:00")
     got = s.components()
     assert got["api"] == got["blob"] == got["db"] == got["storage"] == status
@@ -489,7 +607,9 @@ def test_plain_list_takes_status_from_impact(site: SiteMaker, impact: str, statu
 
 
 def test_plain_list_without_impact_is_an_error_at_the_components_line(site: SiteMaker) -> None:
-    s = site({"pl": """
+    s = site(
+        {
+            "pl": """
         ---
         title: Plain list
 
@@ -500,7 +620,9 @@ def test_plain_list_without_impact_is_an_error_at_the_components_line(site: Site
 
         ## 2026-11-20 14:05 — Investigating
         Looking.
-        """})
+        """
+        }
+    )
     code, _, err = s.check("2026-11-20 14:10 +01:00")
     assert code == 1
     errors = problem_lines(err, "error")
@@ -509,7 +631,9 @@ def test_plain_list_without_impact_is_an_error_at_the_components_line(site: Site
 
 
 def test_plain_list_in_a_maintenance_is_under_maintenance(site: SiteMaker) -> None:
-    s = site({"m": """
+    s = site(
+        {
+            "m": """
         ---
         title: Works
         components: [api, storage]
@@ -518,7 +642,9 @@ def test_plain_list_in_a_maintenance_is_under_maintenance(site: SiteMaker) -> No
 
         ## 2026-11-19 10:00 — Scheduled
         Planned.
-        """})
+        """
+        }
+    )
     s.build("2026-11-20 15:00 +01:00")
     got = s.components()
     assert got["api"] == got["blob"] == got["db"] == got["storage"] == "under_maintenance"
@@ -526,10 +652,12 @@ def test_plain_list_in_a_maintenance_is_under_maintenance(site: SiteMaker) -> No
 
 
 def test_group_id_stands_for_its_components_and_group_is_worst(site: SiteMaker) -> None:
-    s = site({
-        "grp": incident("  storage: degraded_performance", "2026-11-20 14:05 — Investigating"),
-        "one": incident("  db: major_outage", "2026-11-20 14:06 — Identified"),
-    })
+    s = site(
+        {
+            "grp": incident("  storage: degraded_performance", "2026-11-20 14:05 — Investigating"),
+            "one": incident("  db: major_outage", "2026-11-20 14:06 — Identified"),
+        }
+    )
     s.build("2026-11-20 14:10 +01:00")
     got = s.components()
     assert got["blob"] == "degraded_performance"
@@ -544,13 +672,17 @@ def test_group_id_stands_for_its_components_and_group_is_worst(site: SiteMaker) 
 
 
 def test_default_impact_is_the_worst_listed_status(site: SiteMaker) -> None:
-    s = site({
-        "a": incident("  api: degraded_performance\n  db: partial_outage",
-                      "2026-11-20 14:05 — Investigating"),
-        "b": incident("  web: degraded_performance", "2026-11-20 14:05 — Resolved"),
-        "c": "---\ntitle: Nothing listed\ncomponents:\n---\n\n"
-             "## 2026-11-20 14:05 — Investigating\nx\n",
-    })
+    s = site(
+        {
+            "a": incident(
+                "  api: degraded_performance\n  db: partial_outage",
+                "2026-11-20 14:05 — Investigating",
+            ),
+            "b": incident("  web: degraded_performance", "2026-11-20 14:05 — Resolved"),
+            "c": "---\ntitle: Nothing listed\ncomponents:\n---\n\n"
+            "## 2026-11-20 14:05 — Investigating\nx\n",
+        }
+    )
     s.build("2026-11-20 14:10 +01:00")
     assert s.incident("a")["impact"] == "major"
     assert s.incident("b")["impact"] == "minor"
@@ -575,14 +707,18 @@ We will upgrade the databases.
 """
 
 
-@pytest.mark.parametrize(("now", "status", "db"), [
-    ("2026-11-25 01:59:59 +01:00", "scheduled", "operational"),
-    ("2026-11-25T01:00Z", "in_progress", "under_maintenance"),
-    ("2026-11-25 03:59:59+01:00", "in_progress", "under_maintenance"),
-    ("2026-11-25 03:00 UTC", "completed", "operational"),
-])
-def test_maintenance_by_the_clock_at_its_instants(site: SiteMaker, now: str, status: str,
-                                                   db: str) -> None:
+@pytest.mark.parametrize(
+    ("now", "status", "db"),
+    [
+        ("2026-11-25 01:59:59 +01:00", "scheduled", "operational"),
+        ("2026-11-25T01:00Z", "in_progress", "under_maintenance"),
+        ("2026-11-25 03:59:59+01:00", "in_progress", "under_maintenance"),
+        ("2026-11-25 03:00 UTC", "completed", "operational"),
+    ],
+)
+def test_maintenance_by_the_clock_at_its_instants(
+    site: SiteMaker, now: str, status: str, db: str
+) -> None:
     s = site({"mnt": MAINTENANCE.format(updates="")})
     s.build(now)
     got = s.incident("mnt")
@@ -591,16 +727,21 @@ def test_maintenance_by_the_clock_at_its_instants(site: SiteMaker, now: str, sta
     assert got["scheduled_until"] == "2026-11-25T04:00:00.000+01:00"
     assert s.components()["db"] == db
     assert s.components()["storage"] == db
-    upcoming = [m["id"] for m in s.api("scheduled-maintenances/upcoming.json")[
-        "scheduled_maintenances"]]
-    active = [m["id"] for m in s.api("scheduled-maintenances/active.json")[
-        "scheduled_maintenances"]]
+    upcoming = [
+        m["id"] for m in s.api("scheduled-maintenances/upcoming.json")["scheduled_maintenances"]
+    ]
+    active = [
+        m["id"] for m in s.api("scheduled-maintenances/active.json")["scheduled_maintenances"]
+    ]
     summary = [m["id"] for m in s.api("summary.json")["scheduled_maintenances"]]
     assert upcoming == (["mnt"] if status == "scheduled" else [])
     assert active == (["mnt"] if status == "in_progress" else [])
     assert summary == (["mnt"] if status != "completed" else [])
-    expected = ("maintenance", "Service Under Maintenance") if status == "in_progress" else (
-        "none", "All Systems Operational")
+    expected = (
+        ("maintenance", "Service Under Maintenance")
+        if status == "in_progress"
+        else ("none", "All Systems Operational")
+    )
     assert s.status() == expected
     assert s.api("incidents.json")["incidents"] == []
 
@@ -630,14 +771,20 @@ def test_maintenance_verifying_overrides_the_clock(site: SiteMaker) -> None:
     s = site({"mnt": MAINTENANCE.format(updates="## 2026-11-25 03:30 — Verifying\nChecking.\n\n")})
     s.build("2026-11-25 03:40 +01:00")
     assert s.incident("mnt")["status"] == "verifying"
-    assert [m["id"] for m in s.api("scheduled-maintenances/active.json")[
-        "scheduled_maintenances"]] == ["mnt"]
+    assert [
+        m["id"] for m in s.api("scheduled-maintenances/active.json")["scheduled_maintenances"]
+    ] == ["mnt"]
 
 
 def test_maintenance_scheduled_and_update_do_not_override(site: SiteMaker) -> None:
-    s = site({"mnt": MAINTENANCE.format(
-        updates="## 2026-11-25 03:00 — Update\nHalfway.\n\n"
-                "## 2026-11-25 02:30 — Scheduled\nStill planned.\n\n")})
+    s = site(
+        {
+            "mnt": MAINTENANCE.format(
+                updates="## 2026-11-25 03:00 — Update\nHalfway.\n\n"
+                "## 2026-11-25 02:30 — Scheduled\nStill planned.\n\n"
+            )
+        }
+    )
     s.build("2026-11-25 03:10 +01:00")
     assert s.incident("mnt")["status"] == "in_progress"
     s.build("2026-11-25 04:10 +01:00")
@@ -647,15 +794,19 @@ def test_maintenance_scheduled_and_update_do_not_override(site: SiteMaker) -> No
 # -- section 4: overall status -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("components", "impact", "indicator", "description"), [
-    ("  api: major_outage", "", "critical", "Major System Outage"),
-    ("  api: partial_outage", "", "major", "Partial System Outage"),
-    ("  api: degraded_performance", "", "minor", "Minor Service Outage"),
-    ("  api: degraded_performance", "impact: critical\n", "critical", "Major System Outage"),
-    ("  api: major_outage", "impact: none\n", "critical", "Major System Outage"),
-])
-def test_overall_indicator(site: SiteMaker, components: str, impact: str, indicator: str,
-                           description: str) -> None:
+@pytest.mark.parametrize(
+    ("components", "impact", "indicator", "description"),
+    [
+        ("  api: major_outage", "", "critical", "Major System Outage"),
+        ("  api: partial_outage", "", "major", "Partial System Outage"),
+        ("  api: degraded_performance", "", "minor", "Minor Service Outage"),
+        ("  api: degraded_performance", "impact: critical\n", "critical", "Major System Outage"),
+        ("  api: major_outage", "impact: none\n", "critical", "Major System Outage"),
+    ],
+)
+def test_overall_indicator(
+    site: SiteMaker, components: str, impact: str, indicator: str, description: str
+) -> None:
     s = site({"x": incident(components, "2026-11-20 14:05 — Investigating", extra=impact)})
     s.build("2026-11-20 14:10 +01:00")
     assert s.status() == (indicator, description)
@@ -664,26 +815,42 @@ def test_overall_indicator(site: SiteMaker, components: str, impact: str, indica
 
 
 def test_overall_indicator_monitoring_keeps_impact_but_frees_components(site: SiteMaker) -> None:
-    s = site({"x": incident("  api: major_outage", "2026-11-20 14:30 — Monitoring",
-                            "2026-11-20 14:05 — Investigating")})
+    s = site(
+        {
+            "x": incident(
+                "  api: major_outage",
+                "2026-11-20 14:30 — Monitoring",
+                "2026-11-20 14:05 — Investigating",
+            )
+        }
+    )
     s.build("2026-11-20 14:40 +01:00")
     assert s.components()["api"] == "operational"
     assert s.status() == ("critical", "Major System Outage")
 
 
 def test_overall_none(site: SiteMaker) -> None:
-    s = site({"x": incident("  api: major_outage", "2026-11-20 14:30 — Resolved",
-                            "2026-11-20 14:05 — Investigating")})
+    s = site(
+        {
+            "x": incident(
+                "  api: major_outage",
+                "2026-11-20 14:30 — Resolved",
+                "2026-11-20 14:05 — Investigating",
+            )
+        }
+    )
     s.build("2026-11-20 14:40 +01:00")
     assert s.status() == ("none", "All Systems Operational")
     assert set(s.components().values()) == {"operational"}
 
 
 def test_outage_beats_maintenance_on_a_component(site: SiteMaker) -> None:
-    s = site({
-        "mnt": MAINTENANCE.format(updates=""),
-        "x": incident("  db: degraded_performance", "2026-11-25 02:30 — Investigating"),
-    })
+    s = site(
+        {
+            "mnt": MAINTENANCE.format(updates=""),
+            "x": incident("  db: degraded_performance", "2026-11-25 02:30 — Investigating"),
+        }
+    )
     s.build("2026-11-25 03:00 +01:00")
     assert s.components()["db"] == "degraded_performance"
     assert s.status()[0] == "minor"
@@ -693,7 +860,9 @@ def test_outage_beats_maintenance_on_a_component(site: SiteMaker) -> None:
 
 
 def test_overdue_and_silent_warnings_at_their_lines(site: SiteMaker) -> None:
-    s = site({"late": """
+    s = site(
+        {
+            "late": """
         ---
         title: Late
         components:
@@ -706,7 +875,9 @@ def test_overdue_and_silent_warnings_at_their_lines(site: SiteMaker) -> None:
 
         ## 2026-11-20 14:20 — Identified
         Found.
-        """})
+        """
+        }
+    )
     code, _, err = s.check("2026-11-20 15:10 +01:00")
     assert code == 0, err
     warnings = problem_lines(err, "warning")
@@ -717,8 +888,9 @@ def test_overdue_and_silent_warnings_at_their_lines(site: SiteMaker) -> None:
     warnings = problem_lines(err, "warning")
     assert any(w.startswith("content/incidents/late.md:11: warning:") for w in warnings), err
     # --strict: warnings fail, the build writes nothing.
-    code, _, err = s.run("build", "--now", "2026-11-20 15:31 +01:00", "--strict",
-                         "--output", str(s.out))
+    code, _, err = s.run(
+        "build", "--now", "2026-11-20 15:31 +01:00", "--strict", "--output", str(s.out)
+    )
     assert code == 1
     assert not s.out.exists()
     code, _, _ = s.check("2026-11-20 15:31 +01:00", "--strict")
@@ -729,21 +901,31 @@ def test_overdue_and_silent_warnings_at_their_lines(site: SiteMaker) -> None:
 
 
 def test_no_warning_for_resolved_incident(site: SiteMaker) -> None:
-    s = site({"ok": incident("  api: partial_outage", "2026-11-20 14:20 — Resolved",
-                             "2026-11-20 14:05 — Investigating",
-                             extra="next_update: 2026-11-20 15:00\n")})
+    s = site(
+        {
+            "ok": incident(
+                "  api: partial_outage",
+                "2026-11-20 14:20 — Resolved",
+                "2026-11-20 14:05 — Investigating",
+                extra="next_update: 2026-11-20 15:00\n",
+            )
+        }
+    )
     code, _, err = s.check("2026-11-21 15:30 +01:00", "--strict")
     assert code == 0, err
     assert "warning" not in err
 
 
-@pytest.mark.parametrize("args", [
-    ["build", "--now", "not a time"],
-    ["build", "--bogus"],
-    ["frobnicate"],
-    ["update", "no-such-incident", "--status", "identified", "--message", "x"],
-    ["resolve", "no-such-incident", "--message", "x"],
-])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["build", "--now", "not a time"],
+        ["build", "--bogus"],
+        ["frobnicate"],
+        ["update", "no-such-incident", "--status", "identified", "--message", "x"],
+        ["resolve", "no-such-incident", "--message", "x"],
+    ],
+)
 def test_wrong_usage_exits_2(site: SiteMaker, args: list[str]) -> None:
     s = site({"x": incident("  api: partial_outage", "2026-11-20 14:05 — Investigating")})
     code, _, _ = s.run(*args)
@@ -751,19 +933,27 @@ def test_wrong_usage_exits_2(site: SiteMaker, args: list[str]) -> None:
 
 
 def test_every_problem_in_one_run(site: SiteMaker) -> None:
-    s = site({
-        "a": incident("  api: partial_outage", "2026-13-40 14:05 — Investigating"),
-        "b": incident("  nope: partial_outage", "2026-11-20 14:05 — Investigating"),
-        "c": "---\ntitle: C\ncomponents:\n  api: broken\ncolour: red\n---\n\nstray text\n\n"
-             "## 2026-11-20 14:05 — Wondering\nx\n\n## 2026-11-20 14:06 — Identified\n\n",
-    })
+    s = site(
+        {
+            "a": incident("  api: partial_outage", "2026-13-40 14:05 — Investigating"),
+            "b": incident("  nope: partial_outage", "2026-11-20 14:05 — Investigating"),
+            "c": "---\ntitle: C\ncomponents:\n  api: broken\ncolour: red\n---\n\nstray text\n\n"
+            "## 2026-11-20 14:05 — Wondering\nx\n\n## 2026-11-20 14:06 — Identified\n\n",
+        }
+    )
     code, out, err = s.check("2026-11-20 15:00 +01:00")
     assert code == 1
     errors = problem_lines(err, "error")
     where = {e.split(": error:")[0] for e in errors}
-    assert {"content/incidents/a.md:7", "content/incidents/b.md:4",
-            "content/incidents/c.md:4", "content/incidents/c.md:5", "content/incidents/c.md:8",
-            "content/incidents/c.md:10", "content/incidents/c.md:13"} <= where, err
+    assert {
+        "content/incidents/a.md:7",
+        "content/incidents/b.md:4",
+        "content/incidents/c.md:4",
+        "content/incidents/c.md:5",
+        "content/incidents/c.md:8",
+        "content/incidents/c.md:10",
+        "content/incidents/c.md:13",
+    } <= where, err
 
 
 def test_failed_build_leaves_previous_output_byte_identical(site: SiteMaker) -> None:
@@ -778,8 +968,10 @@ def test_failed_build_leaves_previous_output_byte_identical(site: SiteMaker) -> 
 
 
 def test_site_yaml_errors_name_the_line(site: SiteMaker) -> None:
-    s = site(site_yaml=BERLIN_SITE.replace("timezone: Europe/Berlin", "timezone: Mars/Base")
-             + "  - id: api\n    name: Again\n    colour: red\n")
+    s = site(
+        site_yaml=BERLIN_SITE.replace("timezone: Europe/Berlin", "timezone: Mars/Base")
+        + "  - id: api\n    name: Again\n    colour: red\n"
+    )
     code, _, err = s.check("2026-11-20 15:00 +01:00")
     assert code == 1
     where = {e.split(": error:")[0] for e in problem_lines(err, "error")}
@@ -810,13 +1002,21 @@ components:
 
 
 def test_uptime_across_spring_dst_change(site: SiteMaker) -> None:
-    s = site({
-        "partial": incident("  api: partial_outage", "2026-03-28 20:00 — Resolved",
-                            "2026-03-28 10:00 — Investigating"),
-        "major": incident("  api: major_outage\n  blob: major_outage",
-                          "2026-03-30 00:00 — Resolved",
-                          "2026-03-29 00:00 — Investigating"),
-    }, site_yaml=UPTIME_SITE.format(since="2026-03-28", later="2026-03-29"))
+    s = site(
+        {
+            "partial": incident(
+                "  api: partial_outage",
+                "2026-03-28 20:00 — Resolved",
+                "2026-03-28 10:00 — Investigating",
+            ),
+            "major": incident(
+                "  api: major_outage\n  blob: major_outage",
+                "2026-03-30 00:00 — Resolved",
+                "2026-03-29 00:00 — Investigating",
+            ),
+        },
+        site_yaml=UPTIME_SITE.format(since="2026-03-28", later="2026-03-29"),
+    )
     s.build("2026-03-30 12:00 +02:00")  # Berlin: CEST, 10:00 UTC
     api = s.uptime("api")
     assert api["days"][-1]["date"] == "2026-03-30"
@@ -841,11 +1041,16 @@ def test_uptime_across_spring_dst_change(site: SiteMaker) -> None:
 
 
 def test_uptime_across_autumn_dst_change(site: SiteMaker) -> None:
-    s = site({
-        "long": incident("  api: partial_outage\n  db: major_outage",
-                         "2026-10-26 00:00 — Resolved",
-                         "2026-10-25 00:00 — Investigating"),
-    }, site_yaml=UPTIME_SITE.format(since="2026-10-24", later="2026-10-24"))
+    s = site(
+        {
+            "long": incident(
+                "  api: partial_outage\n  db: major_outage",
+                "2026-10-26 00:00 — Resolved",
+                "2026-10-25 00:00 — Investigating",
+            ),
+        },
+        site_yaml=UPTIME_SITE.format(since="2026-10-24", later="2026-10-24"),
+    )
     s.build("2026-10-26 12:00 +01:00")  # Berlin: CET, 11:00 UTC
     day = s.day("api", "2026-10-25")
     assert day["partial_outage_minutes"] == 25 * 60
@@ -860,10 +1065,14 @@ def test_uptime_across_autumn_dst_change(site: SiteMaker) -> None:
 
 
 def test_uptime_ignores_degraded_and_maintenance_and_overlaps(site: SiteMaker) -> None:
-    s = site({
-        "deg": incident("  api: degraded_performance", "2026-11-20 12:00 — Resolved",
-                        "2026-11-20 08:00 — Investigating"),
-        "mnt": """
+    s = site(
+        {
+            "deg": incident(
+                "  api: degraded_performance",
+                "2026-11-20 12:00 — Resolved",
+                "2026-11-20 08:00 — Investigating",
+            ),
+            "mnt": """
             ---
             title: Works
             components: [api]
@@ -873,11 +1082,19 @@ def test_uptime_ignores_degraded_and_maintenance_and_overlaps(site: SiteMaker) -
             ## 2026-11-19 10:00 — Scheduled
             Planned.
             """,
-        "p": incident("  api: partial_outage", "2026-11-20 17:00 — Resolved",
-                      "2026-11-20 15:00 — Investigating"),
-        "m": incident("  api: major_outage", "2026-11-20 16:30 — Resolved",
-                      "2026-11-20 16:00 — Investigating"),
-    }, site_yaml=BERLIN_SITE.replace("Europe/Berlin", "UTC"))
+            "p": incident(
+                "  api: partial_outage",
+                "2026-11-20 17:00 — Resolved",
+                "2026-11-20 15:00 — Investigating",
+            ),
+            "m": incident(
+                "  api: major_outage",
+                "2026-11-20 16:30 — Resolved",
+                "2026-11-20 16:00 — Investigating",
+            ),
+        },
+        site_yaml=BERLIN_SITE.replace("Europe/Berlin", "UTC"),
+    )
     s.build("2026-11-21 00:00")
     day = s.day("api", "2026-11-20")
     assert day["major_outage_minutes"] == 30
@@ -889,18 +1106,28 @@ def test_uptime_ignores_degraded_and_maintenance_and_overlaps(site: SiteMaker) -
 
 
 def test_api_documents_agree(site: SiteMaker) -> None:
-    s = site({
-        "open": incident("  api: partial_outage", "2026-11-20 14:05 — Identified",
-                         title="Open one"),
-        "done": incident("  web: major_outage", "2026-11-19 11:00 — Resolved",
-                         "2026-11-19 10:00 — Investigating", title="Done one"),
-        "soon": MAINTENANCE.format(updates="").replace("Database upgrade", "Soon"),
-        "now": MAINTENANCE.format(updates="").replace("2026-11-25 02:00", "2026-11-20 14:00")
-        .replace("2026-11-25 04:00", "2026-11-20 16:00").replace("db:", "blob:"),
-        "past": MAINTENANCE.format(updates="").replace("2026-11-25 02:00", "2026-11-18 14:00")
-        .replace("2026-11-25 04:00", "2026-11-18 16:00").replace("2026-11-20 10:00",
-                                                                 "2026-11-17 10:00"),
-    })
+    s = site(
+        {
+            "open": incident(
+                "  api: partial_outage", "2026-11-20 14:05 — Identified", title="Open one"
+            ),
+            "done": incident(
+                "  web: major_outage",
+                "2026-11-19 11:00 — Resolved",
+                "2026-11-19 10:00 — Investigating",
+                title="Done one",
+            ),
+            "soon": MAINTENANCE.format(updates="").replace("Database upgrade", "Soon"),
+            "now": MAINTENANCE.format(updates="")
+            .replace("2026-11-25 02:00", "2026-11-20 14:00")
+            .replace("2026-11-25 04:00", "2026-11-20 16:00")
+            .replace("db:", "blob:"),
+            "past": MAINTENANCE.format(updates="")
+            .replace("2026-11-25 02:00", "2026-11-18 14:00")
+            .replace("2026-11-25 04:00", "2026-11-18 16:00")
+            .replace("2026-11-20 10:00", "2026-11-17 10:00"),
+        }
+    )
     s.build("2026-11-20 14:30 +01:00")
     summary = s.api("summary.json")
     assert summary["page"]["url"] == "https://status.test.example"
@@ -909,14 +1136,20 @@ def test_api_documents_agree(site: SiteMaker) -> None:
     assert sorted(m["id"] for m in summary["scheduled_maintenances"]) == ["now", "soon"]
     assert [i["id"] for i in s.api("incidents/unresolved.json")["incidents"]] == ["open"]
     assert [i["id"] for i in s.api("incidents.json")["incidents"]] == ["open", "done"]
-    assert [m["id"] for m in s.api("scheduled-maintenances.json")["scheduled_maintenances"]
-            ] == ["soon", "now", "past"]
-    assert [m["id"] for m in s.api("scheduled-maintenances/upcoming.json")[
-        "scheduled_maintenances"]] == ["soon"]
-    assert [m["id"] for m in s.api("scheduled-maintenances/active.json")[
-        "scheduled_maintenances"]] == ["now"]
-    statuses = {m["id"]: m["status"] for m in s.api("scheduled-maintenances.json")[
-        "scheduled_maintenances"]}
+    assert [m["id"] for m in s.api("scheduled-maintenances.json")["scheduled_maintenances"]] == [
+        "soon",
+        "now",
+        "past",
+    ]
+    assert [
+        m["id"] for m in s.api("scheduled-maintenances/upcoming.json")["scheduled_maintenances"]
+    ] == ["soon"]
+    assert [
+        m["id"] for m in s.api("scheduled-maintenances/active.json")["scheduled_maintenances"]
+    ] == ["now"]
+    statuses = {
+        m["id"]: m["status"] for m in s.api("scheduled-maintenances.json")["scheduled_maintenances"]
+    }
     assert statuses == {"soon": "scheduled", "now": "in_progress", "past": "completed"}
     comps = {c["id"]: c for c in summary["components"]}
     assert comps["api"]["status"] == "partial_outage"
@@ -925,15 +1158,18 @@ def test_api_documents_agree(site: SiteMaker) -> None:
     assert comps["storage"]["group"] is True and comps["storage"]["components"] == ["blob", "db"]
     assert comps["blob"]["group_id"] == "storage"
     assert summary["components"] == s.api("components.json")["components"]
-    assert summary["status"] == s.api("status.json")["status"] == {
-        "indicator": "major", "description": "Partial System Outage"}
+    assert (
+        summary["status"]
+        == s.api("status.json")["status"]
+        == {"indicator": "major", "description": "Partial System Outage"}
+    )
     opened = summary["incidents"][0]
     assert opened["impact"] == "major"
     assert opened["shortlink"] == "https://status.test.example/incidents/open/"
     assert opened["components"][0]["id"] == "api"
-    assert opened["incident_updates"][0]["affected_components"] == [{
-        "code": "api", "name": "API", "old_status": "operational",
-        "new_status": "partial_outage"}]
+    assert opened["incident_updates"][0]["affected_components"] == [
+        {"code": "api", "name": "API", "old_status": "operational", "new_status": "partial_outage"}
+    ]
     done = s.incident("done")
     assert done["resolved_at"] == "2026-11-19T11:00:00.000+01:00"
 
@@ -950,13 +1186,17 @@ def rss_items(text: str) -> list[ET.Element]:
 
 
 FEED_INCIDENTS = {
-    "older": incident("  api: partial_outage",
-                      "2026-11-18 11:00 — Resolved\nOlder fixed.",
-                      "2026-11-18 10:00 — Investigating\nOlder looking."),
-    "newer": incident("  web: major_outage",
-                      "2026-11-20 14:40 — Monitoring\nA fix is out.",
-                      "2026-11-20 14:05 — Investigating\nWe are looking.",
-                      "2026-11-20 14:20 — Identified\nWe found it."),
+    "older": incident(
+        "  api: partial_outage",
+        "2026-11-18 11:00 — Resolved\nOlder fixed.",
+        "2026-11-18 10:00 — Investigating\nOlder looking.",
+    ),
+    "newer": incident(
+        "  web: major_outage",
+        "2026-11-20 14:40 — Monitoring\nA fix is out.",
+        "2026-11-20 14:05 — Investigating\nWe are looking.",
+        "2026-11-20 14:20 — Identified\nWe found it.",
+    ),
 }
 
 
@@ -966,11 +1206,17 @@ def test_history_feed_holds_every_update_newest_first(site: SiteMaker) -> None:
     entries = atom_entries(s.text("history.atom"))
     assert [e.findtext(f"{ATOM}id") for e in entries] == [
         "https://status.test.example/incidents/newer/",
-        "https://status.test.example/incidents/older/"]
+        "https://status.test.example/incidents/older/",
+    ]
     content = entries[0].findtext(f"{ATOM}content") or ""
-    parts = [content.index(f"<strong>{word}</strong> - {text}") for word, text in (
-        ("Monitoring", "A fix is out."), ("Identified", "We found it."),
-        ("Investigating", "We are looking."))]
+    parts = [
+        content.index(f"<strong>{word}</strong> - {text}")
+        for word, text in (
+            ("Monitoring", "A fix is out."),
+            ("Identified", "We found it."),
+            ("Investigating", "We are looking."),
+        )
+    ]
     assert parts == sorted(parts)
     assert instant(entries[0].findtext(f"{ATOM}updated")) == utc("2026-11-20 13:40")
     feed_updated = ET.fromstring(s.text("history.atom").encode()).findtext(f"{ATOM}updated")
@@ -999,11 +1245,16 @@ def test_feed_ids_stable_after_adding_an_update(site: SiteMaker) -> None:
     before = {e.findtext(f"{ATOM}id") for e in atom_entries(s.text("updates.atom"))}
     history_before = [e.findtext(f"{ATOM}id") for e in atom_entries(s.text("history.atom"))]
     api_before = {u["id"] for u in s.incident("newer")["incident_updates"]}
-    s.write("newer", incident("  web: major_outage",
-                              "2026-11-20 15:10 — Resolved\nAll good.",
-                              "2026-11-20 14:40 — Monitoring\nA fix is out.",
-                              "2026-11-20 14:05 — Investigating\nWe are looking.",
-                              "2026-11-20 14:20 — Identified\nWe found it."))
+    s.write(
+        "newer",
+        incident(
+            "  web: major_outage",
+            "2026-11-20 15:10 — Resolved\nAll good.",
+            "2026-11-20 14:40 — Monitoring\nA fix is out.",
+            "2026-11-20 14:05 — Investigating\nWe are looking.",
+            "2026-11-20 14:20 — Identified\nWe found it.",
+        ),
+    )
     s.build("2026-11-20 15:20 +01:00")
     after = {e.findtext(f"{ATOM}id") for e in atom_entries(s.text("updates.atom"))}
     assert before < after and len(after - before) == 1
@@ -1018,8 +1269,14 @@ def test_feed_ids_stable_after_adding_an_update_in_the_same_minute(site: SiteMak
     s.build("2026-11-20 14:05 +01:00")
     before = {e.findtext(f"{ATOM}id") for e in atom_entries(s.text("updates.atom"))}
     api_before = {u["id"] for u in s.incident("x")["incident_updates"]}
-    s.write("x", incident("  api: partial_outage", "2026-11-20 14:05 — Identified\nB.",
-                          "2026-11-20 14:05 — Investigating\nA."))
+    s.write(
+        "x",
+        incident(
+            "  api: partial_outage",
+            "2026-11-20 14:05 — Identified\nB.",
+            "2026-11-20 14:05 — Investigating\nA.",
+        ),
+    )
     s.build("2026-11-20 14:06 +01:00")
     after = {e.findtext(f"{ATOM}id") for e in atom_entries(s.text("updates.atom"))}
     assert before <= after
@@ -1073,6 +1330,7 @@ and [ok](https://example.com/ok) and <a href="javascript:alert(8)">raw</a>
 [r]: javascript:alert(12)
 """
 
+
 class _LiveMarkup(HTMLParser):
     """Collects what a browser would run or load from an HTML text: elements and attributes."""
 
@@ -1093,8 +1351,11 @@ class _LiveMarkup(HTMLParser):
         for name, value in attrs:
             if name.startswith("on"):
                 self.found.append(f"{tag} {name}={value}")
-            if name in ("href", "src", "action", "formaction") and value and re.match(
-                    r"\s*(javascript|data|vbscript):", value, re.I):
+            if (
+                name in ("href", "src", "action", "formaction")
+                and value
+                and re.match(r"\s*(javascript|data|vbscript):", value, re.I)
+            ):
                 self.found.append(f"{tag} {name}={value}")
 
     def handle_endtag(self, tag: str) -> None:
@@ -1122,8 +1383,10 @@ def test_hostile_text_is_inert_in_pages(site: SiteMaker) -> None:
         bad = _html_danger(page.read_text(encoding="utf-8"))
         assert not bad, (page, bad[:3])
     incident_page = s.text("incidents/evil/index.html")
-    assert "&lt;script&gt;alert(&#39;body&#39;)&lt;/script&gt;" in incident_page or \
-        "&lt;script&gt;alert('body')&lt;/script&gt;" in incident_page
+    assert (
+        "&lt;script&gt;alert(&#39;body&#39;)&lt;/script&gt;" in incident_page
+        or "&lt;script&gt;alert('body')&lt;/script&gt;" in incident_page
+    )
     assert 'href="https://example.com/ok"' in incident_page
     assert "//evil.example" not in re.sub(r"\[proto\]\(//evil.example/x\)", "", incident_page)
 
@@ -1131,8 +1394,12 @@ def test_hostile_text_is_inert_in_pages(site: SiteMaker) -> None:
 def test_hostile_text_is_inert_in_feeds(site: SiteMaker) -> None:
     s = site({"evil": HOSTILE_INCIDENT}, site_yaml=HOSTILE_SITE)
     s.build("2026-11-20 14:10 +01:00")
-    for name in ("history.atom", "updates.atom", "components/api/history.atom",
-                 "components/leaf/history.atom"):
+    for name in (
+        "history.atom",
+        "updates.atom",
+        "components/api/history.atom",
+        "components/leaf/history.atom",
+    ):
         root = ET.fromstring(s.text(name).encode("utf-8"))
         for entry in root.findall(f"{ATOM}entry"):
             content = entry.findtext(f"{ATOM}content") or ""
@@ -1150,10 +1417,13 @@ def test_hostile_text_in_json_is_data_and_badges_are_escaped(site: SiteMaker) ->
     s.build("2026-11-20 14:10 +01:00")
     got = s.incident("evil")
     assert got["name"] == "<script>alert('title')</script> & <b>bold</b>"
-    assert s.api("components.json")["components"][0]["name"] == \
-        "API <script>alert('comp')</script>"
-    for name in ("badge.svg", "components/api/badge.svg", "components/leaf/badge.svg",
-                 "components/grp/badge.svg"):
+    assert s.api("components.json")["components"][0]["name"] == "API <script>alert('comp')</script>"
+    for name in (
+        "badge.svg",
+        "components/api/badge.svg",
+        "components/leaf/badge.svg",
+        "components/grp/badge.svg",
+    ):
         svg = s.text(name)
         root = ET.fromstring(svg.encode("utf-8"))  # well-formed
         for element in root.iter():
@@ -1177,7 +1447,8 @@ def test_sub_path_url_all_internal_links_relative(site: SiteMaker) -> None:
             url = html.unescape(url)
             if url.startswith(("http://", "https://")):
                 assert not url.startswith("https://acme.github.io/") or url.startswith(
-                    "https://acme.github.io/status/"), (page, url)
+                    "https://acme.github.io/status/"
+                ), (page, url)
                 continue
             if url.startswith("webcal://"):
                 assert url.startswith("webcal://acme.github.io/status/"), (page, url)
@@ -1185,7 +1456,7 @@ def test_sub_path_url_all_internal_links_relative(site: SiteMaker) -> None:
             if url.startswith(("mailto:", "#", "data:")):
                 continue
             assert not url.startswith("/"), (page, url)
-            target = (page.parent / url.split("#")[0].split("?")[0])
+            target = page.parent / url.split("#")[0].split("?")[0]
             if url.split("#")[0] in ("", "."):
                 continue
             resolved = target / "index.html" if url.split("#")[0].endswith("/") else target
@@ -1194,7 +1465,8 @@ def test_sub_path_url_all_internal_links_relative(site: SiteMaker) -> None:
     for name in ("history.atom", "updates.atom"):
         for entry in atom_entries(s.text(name)):
             assert (entry.findtext(f"{ATOM}id") or "").startswith(
-                "https://acme.github.io/status/incidents/")
+                "https://acme.github.io/status/incidents/"
+            )
     assert s.api("summary.json")["page"]["url"] == "https://acme.github.io/status"
     sitemap = s.text("sitemap.xml")
     for loc in re.findall(r"<loc>([^<]+)</loc>", sitemap):
@@ -1212,8 +1484,9 @@ def test_naive_now_is_in_the_site_zone(site: SiteMaker) -> None:
     assert s.incident("mnt")["status"] == "in_progress"
 
 
-def test_now_with_zone_and_source_date_epoch(site: SiteMaker,
-                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_now_with_zone_and_source_date_epoch(
+    site: SiteMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
     s = site({"mnt": MAINTENANCE.format(updates="")})
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(utc("2026-11-25 01:00").timestamp())))
     s.run("build", "--output", str(s.out))
@@ -1223,7 +1496,8 @@ def test_now_with_zone_and_source_date_epoch(site: SiteMaker,
 
 
 def test_github_actions_annotations_and_check_writes_nothing(
-        site: SiteMaker, monkeypatch: pytest.MonkeyPatch) -> None:
+    site: SiteMaker, monkeypatch: pytest.MonkeyPatch
+) -> None:
     s = site({"bad": incident("  api: partial_outage", "2026-11-20 14:05 — Wondering")})
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     code, out, err = s.check("2026-11-20 15:00 +01:00")
@@ -1235,9 +1509,11 @@ def test_github_actions_annotations_and_check_writes_nothing(
 
 def test_list_limits(site: SiteMaker) -> None:
     incidents = {
-        f"i{n:02d}": incident("  api: partial_outage",
-                              f"2026-10-{1 + n // 3:02d} {10 + n % 3}:30 UTC — Resolved",
-                              f"2026-10-{1 + n // 3:02d} {10 + n % 3}:00 UTC — Investigating")
+        f"i{n:02d}": incident(
+            "  api: partial_outage",
+            f"2026-10-{1 + n // 3:02d} {10 + n % 3}:30 UTC — Resolved",
+            f"2026-10-{1 + n // 3:02d} {10 + n % 3}:00 UTC — Investigating",
+        )
         for n in range(60)
     }
     s = site(incidents)

@@ -26,31 +26,56 @@ def utc(text: str) -> datetime:
 BERLIN = "Europe/Berlin"
 
 
-@pytest.mark.parametrize(("zone", "moment", "shown", "iso"), [
-    (BERLIN, "2026-03-29 00:59", "Mar 29, 2026, 1:59 AM CET", "2026-03-29T01:59:00+01:00"),
-    (BERLIN, "2026-03-29 01:00", "Mar 29, 2026, 3:00 AM CEST", "2026-03-29T03:00:00+02:00"),
-    (BERLIN, "2026-10-25 00:30", "Oct 25, 2026, 2:30 AM CEST", "2026-10-25T02:30:00+02:00"),
-    (BERLIN, "2026-10-25 01:30", "Oct 25, 2026, 2:30 AM CET", "2026-10-25T02:30:00+01:00"),
-    ("America/New_York", "2026-11-01 05:30", "Nov 1, 2026, 1:30 AM EDT",
-     "2026-11-01T01:30:00-04:00"),
-    ("America/New_York", "2026-11-01 06:30", "Nov 1, 2026, 1:30 AM EST",
-     "2026-11-01T01:30:00-05:00"),
-    ("Asia/Kolkata", "2026-01-31 18:29", "Jan 31, 2026, 11:59 PM IST", "2026-01-31T23:59:00+05:30"),
-    ("Asia/Kolkata", "2026-01-31 18:30", "Feb 1, 2026, 12:00 AM IST", "2026-02-01T00:00:00+05:30"),
-])
+@pytest.mark.parametrize(
+    ("zone", "moment", "shown", "iso"),
+    [
+        (BERLIN, "2026-03-29 00:59", "Mar 29, 2026, 1:59 AM CET", "2026-03-29T01:59:00+01:00"),
+        (BERLIN, "2026-03-29 01:00", "Mar 29, 2026, 3:00 AM CEST", "2026-03-29T03:00:00+02:00"),
+        (BERLIN, "2026-10-25 00:30", "Oct 25, 2026, 2:30 AM CEST", "2026-10-25T02:30:00+02:00"),
+        (BERLIN, "2026-10-25 01:30", "Oct 25, 2026, 2:30 AM CET", "2026-10-25T02:30:00+01:00"),
+        (
+            "America/New_York",
+            "2026-11-01 05:30",
+            "Nov 1, 2026, 1:30 AM EDT",
+            "2026-11-01T01:30:00-04:00",
+        ),
+        (
+            "America/New_York",
+            "2026-11-01 06:30",
+            "Nov 1, 2026, 1:30 AM EST",
+            "2026-11-01T01:30:00-05:00",
+        ),
+        (
+            "Asia/Kolkata",
+            "2026-01-31 18:29",
+            "Jan 31, 2026, 11:59 PM IST",
+            "2026-01-31T23:59:00+05:30",
+        ),
+        (
+            "Asia/Kolkata",
+            "2026-01-31 18:30",
+            "Feb 1, 2026, 12:00 AM IST",
+            "2026-02-01T00:00:00+05:30",
+        ),
+    ],
+)
 def test_times_are_shown_in_the_site_zone_with_its_abbreviation(
-        zone: str, moment: str, shown: str, iso: str) -> None:
+    zone: str, moment: str, shown: str, iso: str
+) -> None:
     element = Formatter(ZoneInfo(zone), "en").time_element(utc(moment))
     # Babel puts a narrow no-break space before AM/PM, as CLDR says.
     assert element.replace("\u202f", " ") == f'<time datetime="{iso}">{shown}</time>'
 
 
-@pytest.mark.parametrize(("language", "month", "when"), [
-    ("en", "November 2026", "Nov 20, 2026, 2:45 PM CET"),
-    ("de", "November 2026", "20. Nov. 2026, 14:45 CET"),
-    ("fr", "novembre 2026", "20 nov. 2026, 14:45 CET"),
-    ("ja", "2026年11月", "2026年11月20日 14:45 CET"),
-])
+@pytest.mark.parametrize(
+    ("language", "month", "when"),
+    [
+        ("en", "November 2026", "Nov 20, 2026, 2:45 PM CET"),
+        ("de", "November 2026", "20. Nov. 2026, 14:45 CET"),
+        ("fr", "novembre 2026", "20 nov. 2026, 14:45 CET"),
+        ("ja", "2026年11月", "2026年11月20日 14:45 CET"),
+    ],
+)
 def test_dates_follow_the_language(language: str, month: str, when: str) -> None:
     fmt = Formatter(ZoneInfo("Europe/Berlin"), language)
     assert fmt.month_text(utc("2026-11-20 13:45")) == month
@@ -71,15 +96,21 @@ def dst_site(tmp_path: Path) -> Path:
     (source / "content" / "incidents").mkdir(parents=True)
     (source / "site.yaml").write_text(
         "name: Test\nurl: https://status.test.example/\ntimezone: Europe/Berlin\n"
-        "components:\n  - id: api\n    name: API\n", encoding="utf-8")
+        "components:\n  - id: api\n    name: API\n",
+        encoding="utf-8",
+    )
     (source / "content" / "incidents" / "spring.md").write_text(
         "---\ntitle: Outage across the clock change\ncomponents:\n  api: major_outage\n---\n\n"
         "## 2026-03-29 03:30 — Resolved\nFixed.\n\n"
-        "## 2026-03-29 01:30 — Investigating\nDown.\n", encoding="utf-8")
+        "## 2026-03-29 01:30 — Investigating\nDown.\n",
+        encoding="utf-8",
+    )
     (source / "content" / "incidents" / "month-end.md").write_text(
         "---\ntitle: Slow across the month end\ncomponents:\n  api: partial_outage\n---\n\n"
         "## 2026-02-01 01:00 — Resolved\nFixed.\n\n"
-        "## 2026-01-31 23:00 — Investigating\nSlow.\n", encoding="utf-8")
+        "## 2026-01-31 23:00 — Investigating\nSlow.\n",
+        encoding="utf-8",
+    )
     return source
 
 
@@ -90,8 +121,12 @@ def test_a_build_gives_exact_uptime_across_dst_and_month_end(tmp_path: Path) -> 
     component = api["components"][0]
     days = {d["date"]: d for d in component["days"]}
     assert len(component["days"]) == 90 and component["days"][0]["date"] == "2025-12-31"
-    assert days["2026-03-29"] == {"date": "2026-03-29", "uptime": 95.6522,  # 1 h of 23 h
-                                  "major_outage_minutes": 60, "partial_outage_minutes": 0}
+    assert days["2026-03-29"] == {
+        "date": "2026-03-29",
+        "uptime": 95.6522,  # 1 h of 23 h
+        "major_outage_minutes": 60,
+        "partial_outage_minutes": 0,
+    }
     assert days["2026-01-31"]["uptime"] == 98.75  # 0.3 × 60 min of 1440
     assert days["2026-02-01"]["partial_outage_minutes"] == 60
     # 88 days of 24 h, one of 23 h, 12 h today = 2147 h; down 1 h + 0.3 × 2 h.
@@ -124,16 +159,25 @@ console.log(JSON.stringify(added));
 
 
 @pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
-@pytest.mark.parametrize(("zone", "expected"), [
-    ("Europe/Berlin", []),  # the reader is in the site's zone: nothing to add
-    ("America/New_York", [" (Nov 20, 2026, 9:45 AM EST)", " (Jul 1, 2026, 4:00 AM EDT)"]),
-    ("Asia/Kolkata", [" (Nov 20, 2026, 8:15 PM GMT+5:30)", " (Jul 1, 2026, 1:30 PM GMT+5:30)"]),
-])
-def test_local_time_script_adds_the_readers_time(tmp_path: Path, zone: str,
-                                                 expected: list[str]) -> None:
+@pytest.mark.parametrize(
+    ("zone", "expected"),
+    [
+        ("Europe/Berlin", []),  # the reader is in the site's zone: nothing to add
+        ("America/New_York", [" (Nov 20, 2026, 9:45 AM EST)", " (Jul 1, 2026, 4:00 AM EDT)"]),
+        ("Asia/Kolkata", [" (Nov 20, 2026, 8:15 PM GMT+5:30)", " (Jul 1, 2026, 1:30 PM GMT+5:30)"]),
+    ],
+)
+def test_local_time_script_adds_the_readers_time(
+    tmp_path: Path, zone: str, expected: list[str]
+) -> None:
     harness = tmp_path / "harness.js"
     harness.write_text(LOCAL_TIME_HARNESS, encoding="utf-8")
     script = REPO / "themes" / "default" / "templates" / "local-time.js"
-    result = subprocess.run(["node", str(harness), str(script)], capture_output=True, text=True,
-                            env={"TZ": zone, "PATH": "/usr/bin:/bin"}, check=True)
+    result = subprocess.run(
+        ["node", str(harness), str(script)],
+        capture_output=True,
+        text=True,
+        env={"TZ": zone, "PATH": "/usr/bin:/bin"},
+        check=True,
+    )
     assert json.loads(result.stdout) == expected

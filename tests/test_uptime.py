@@ -20,16 +20,22 @@ def make_site(zone: str, since: dict[str, date] | None = None) -> Site:
     a = Component("a", "A", since=since.get("a"), group_id="core")
     b = Component("b", "B", since=since.get("b"), group_id="core")
     core = Component("core", "Core", children=("a", "b"))
-    return Site(name="T", url="https://t.example/", timezone=ZoneInfo(zone),
-                components=(web, core), by_id={c.id: c for c in (web, a, b, core)})
+    return Site(
+        name="T",
+        url="https://t.example/",
+        timezone=ZoneInfo(zone),
+        components=(web, core),
+        by_id={c.id: c for c in (web, a, b, core)},
+    )
 
 
 def at(text: str, zone: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=ZoneInfo(zone)).astimezone(UTC)
 
 
-def hit(component: str, start: datetime, end: datetime | None, status: str = MAJOR,
-        incident: str = "x") -> Impact:
+def hit(
+    component: str, start: datetime, end: datetime | None, status: str = MAJOR, incident: str = "x"
+) -> Impact:
     return Impact(component, start, end, status, incident)
 
 
@@ -91,8 +97,9 @@ def test_kolkata_half_hour_zone_across_month_end() -> None:
     zone = "Asia/Kolkata"
     now = at("2026-02-01 12:00", zone)
     # 18:00-19:30 UTC is 23:30 on 31 January to 01:00 on 1 February in India (+05:30).
-    outage = hit("web", datetime(2026, 1, 31, 18, 0, tzinfo=UTC),
-                 datetime(2026, 1, 31, 19, 30, tzinfo=UTC))
+    outage = hit(
+        "web", datetime(2026, 1, 31, 18, 0, tzinfo=UTC), datetime(2026, 1, 31, 19, 30, tzinfo=UTC)
+    )
     result = compute_uptime(make_site(zone), [outage], now)
     assert day_of(result, "web", "2026-01-31").major == timedelta(minutes=30)
     assert day_of(result, "web", "2026-01-31").uptime == pytest.approx(100 * (1 - 30 / 1440))
@@ -182,8 +189,13 @@ def test_ten_thousand_incidents_are_cheap() -> None:
     now = at("2026-06-10 12:00", zone)
     start = now - timedelta(days=120)
     impacts = [
-        hit(("web", "a", "b")[n % 3], start + timedelta(minutes=17 * n),
-            start + timedelta(minutes=17 * n + 45), (MAJOR, PARTIAL, DEGRADED)[n % 3], f"i{n}")
+        hit(
+            ("web", "a", "b")[n % 3],
+            start + timedelta(minutes=17 * n),
+            start + timedelta(minutes=17 * n + 45),
+            (MAJOR, PARTIAL, DEGRADED)[n % 3],
+            f"i{n}",
+        )
         for n in range(10_000)
     ]
     began = clock.perf_counter()

@@ -70,7 +70,9 @@ def load(path: Path) -> dict[Any, Any]:
 def zizmor_findings(paths: list[Path]) -> list[dict[str, Any]]:
     result = subprocess.run(
         [tool("zizmor"), "--offline", "--format", "json", *map(str, paths)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     try:
         findings = json.loads(result.stdout)
@@ -85,9 +87,15 @@ def zizmor_findings(paths: list[Path]) -> list[dict[str, Any]]:
 
 def test_workflows_match_githubs_schema(all_workflows: list[Path]) -> None:
     result = subprocess.run(
-        [tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows",
-         *map(str, all_workflows)],
-        capture_output=True, text=True, check=False,
+        [
+            tool("check-jsonschema"),
+            "--builtin-schema",
+            "vendor.github-workflows",
+            *map(str, all_workflows),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -98,7 +106,9 @@ def test_the_schema_check_rejects_a_broken_workflow(tmp_path: Path) -> None:
     broken.write_text("on: push\njobs:\n  build:\n    steps:\n      - run: true\n")
     result = subprocess.run(
         [tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(broken)],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode != 0
 
@@ -134,8 +144,9 @@ def test_every_job_asks_for_its_own_permissions(all_workflows: list[Path]) -> No
         for name, job in workflow["jobs"].items():
             assert "permissions" in job, f"{path}: job {name} has no permissions:"
             granted = job["permissions"]
-            assert all(v in ("read", "none") for k, v in granted.items()
-                       if k not in ("pages", "id-token")), f"{path}: {name} writes {granted}"
+            assert all(
+                v in ("read", "none") for k, v in granted.items() if k not in ("pages", "id-token")
+            ), f"{path}: {name} writes {granted}"
 
 
 def test_no_checkout_keeps_credentials(all_workflows: list[Path]) -> None:
@@ -172,15 +183,15 @@ def uses(job: dict[str, Any]) -> list[str]:
 
 
 def test_publish_runs_on_push_to_main_every_ten_minutes_and_by_hand(
-        publish: dict[Any, Any]) -> None:
+    publish: dict[Any, Any],
+) -> None:
     triggers = publish["on"]
     assert triggers["push"]["branches"] == ["main"]
     assert triggers["schedule"] == [{"cron": "*/10 * * * *"}]
     assert "workflow_dispatch" in triggers
 
 
-def test_publish_runs_never_race_and_deploys_are_never_cancelled(
-        publish: dict[Any, Any]) -> None:
+def test_publish_runs_never_race_and_deploys_are_never_cancelled(publish: dict[Any, Any]) -> None:
     assert publish["concurrency"]["cancel-in-progress"] is False
     assert "${{" not in str(publish["concurrency"]["group"])  # one group for every run
 
@@ -204,33 +215,51 @@ def test_a_failed_check_never_deploys(publish: dict[Any, Any]) -> None:
 def test_github_pages_uses_githubs_official_actions(publish: dict[Any, Any]) -> None:
     job = publish["jobs"]["deploy-github-pages"]
     assert uses(job)[-3:] == [
-        "actions/configure-pages", "actions/upload-pages-artifact", "actions/deploy-pages"]
+        "actions/configure-pages",
+        "actions/upload-pages-artifact",
+        "actions/deploy-pages",
+    ]
     assert job["environment"]["name"] == "github-pages"
 
 
 def test_cloudflare_pages_deploys_with_wrangler_only_when_configured(
-        publish: dict[Any, Any]) -> None:
+    publish: dict[Any, Any],
+) -> None:
     job = publish["jobs"]["deploy-cloudflare-pages"]
     assert "cloudflare-configured" in job["needs"]
     assert job["if"] == "needs.cloudflare-configured.outputs.enabled == 'true'"
-    assert any("npx --yes wrangler@" in text and "pages deploy _site" in text
-               for text in run_texts(job))
+    assert any(
+        "npx --yes wrangler@" in text and "pages deploy _site" in text for text in run_texts(job)
+    )
 
 
-@pytest.mark.parametrize(("token", "account", "enabled"), [
-    ("true", "true", "true"), ("false", "true", "false"), ("true", "false", "false"),
-])
+@pytest.mark.parametrize(
+    ("token", "account", "enabled"),
+    [
+        ("true", "true", "true"),
+        ("false", "true", "false"),
+        ("true", "false", "false"),
+    ],
+)
 def test_a_missing_cloudflare_secret_skips_with_a_notice(
-        publish: dict[Any, Any], tmp_path: Path, token: str, account: str, enabled: str) -> None:
+    publish: dict[Any, Any], tmp_path: Path, token: str, account: str, enabled: str
+) -> None:
     """Run the probe step's own script as the runner would."""
     if shutil.which("bash") is None:
         missing("bash not found")
     probe = publish["jobs"]["cloudflare-configured"]["steps"][0]
     output = tmp_path / "output"
     result = subprocess.run(
-        ["bash", "-e", "-c", probe["run"]], capture_output=True, text=True, check=True,
-        env={**os.environ, "HAS_TOKEN": token, "HAS_ACCOUNT": account,
-             "GITHUB_OUTPUT": str(output)},
+        ["bash", "-e", "-c", probe["run"]],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={
+            **os.environ,
+            "HAS_TOKEN": token,
+            "HAS_ACCOUNT": account,
+            "GITHUB_OUTPUT": str(output),
+        },
     )
     assert output.read_text() == f"enabled={enabled}\n"
     assert ("::notice " in result.stdout) == (enabled == "false")

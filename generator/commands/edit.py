@@ -43,8 +43,10 @@ def _editor() -> editing.MessageEditor | None:
             try:
                 subprocess.run([*shlex.split(command), str(draft)], check=True)
             except (OSError, subprocess.CalledProcessError) as exc:
-                raise UsageError(f"the editor {command!r} failed ({exc}); nothing was written; "
-                                 "give the text with --message instead") from None
+                raise UsageError(
+                    f"the editor {command!r} failed ({exc}); nothing was written; "
+                    "give the text with --message instead"
+                ) from None
             text = draft.read_text(encoding="utf-8")
         if not text.strip():
             raise UsageError("the message is empty, so nothing was written")
@@ -61,58 +63,113 @@ def _show(written: editing.Written) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    return _show(editing.new_incident(
-        args.source, args.title, args.component, resolve_now(args), message=_message(args),
-        impact=args.impact, status=args.status, next_update=args.next, edit_message=_editor()))
+    return _show(
+        editing.new_incident(
+            args.source,
+            args.title,
+            args.component,
+            resolve_now(args),
+            message=_message(args),
+            impact=args.impact,
+            status=args.status,
+            next_update=args.next,
+            edit_message=_editor(),
+        )
+    )
 
 
 def cmd_update(args: argparse.Namespace) -> int:
-    return _show(editing.post_update(
-        args.source, args.id, args.status, resolve_now(args), message=_message(args),
-        next_update=args.next, edit_message=_editor()))
+    return _show(
+        editing.post_update(
+            args.source,
+            args.id,
+            args.status,
+            resolve_now(args),
+            message=_message(args),
+            next_update=args.next,
+            edit_message=_editor(),
+        )
+    )
 
 
 def cmd_resolve(args: argparse.Namespace) -> int:
-    return _show(editing.resolve_incident(
-        args.source, args.id, resolve_now(args), message=_message(args), edit_message=_editor()))
+    return _show(
+        editing.resolve_incident(
+            args.source, args.id, resolve_now(args), message=_message(args), edit_message=_editor()
+        )
+    )
 
 
 def cmd_maintenance(args: argparse.Namespace) -> int:
-    return _show(editing.new_maintenance(
-        args.source, args.title, args.start, args.end, args.component, resolve_now(args),
-        message=_message(args), edit_message=_editor()))
+    return _show(
+        editing.new_maintenance(
+            args.source,
+            args.title,
+            args.start,
+            args.end,
+            args.component,
+            resolve_now(args),
+            message=_message(args),
+            edit_message=_editor(),
+        )
+    )
 
 
 def _common(parser: argparse.ArgumentParser, next_option: bool = False) -> None:
     add_source(parser)
     add_now(parser)
-    parser.add_argument("--message", "-m", metavar="TEXT",
-                        help="the update's text, Markdown (default: standard input, else "
-                        "$EDITOR, else the site's default message for the status)")
+    parser.add_argument(
+        "--message",
+        "-m",
+        metavar="TEXT",
+        help="the update's text, Markdown (default: standard input, else "
+        "$EDITOR, else the site's default message for the status)",
+    )
     if next_option:
-        parser.add_argument("--next", metavar="WHEN",
-                            help="promise the next update: 30m, 1h, 14:30 (the next such time "
-                            "in the site's zone) or a full time; without it a promise is removed")
+        parser.add_argument(
+            "--next",
+            metavar="WHEN",
+            help="promise the next update: 30m, 1h, 14:30 (the next such time "
+            "in the site's zone) or a full time; without it a promise is removed",
+        )
 
 
 def setup(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     new = sub.add_parser("new", help="start an incident: write a new incident file")
     new.add_argument("title", help="what readers see, e.g. 'Elevated error rates on the API'")
-    new.add_argument("--component", "-c", action="append", default=[], metavar="ID[=STATUS]",
-                     help="an affected component and its status, e.g. api=partial_outage "
-                     "(degraded_performance, partial_outage, major_outage); repeat for more")
-    new.add_argument("--impact", metavar="I", help="none, minor, major or critical "
-                     "(default: from the worst component status)")
-    new.add_argument("--status", default="investigating", metavar="S",
-                     help="the first update's status (default: investigating)")
+    new.add_argument(
+        "--component",
+        "-c",
+        action="append",
+        default=[],
+        metavar="ID[=STATUS]",
+        help="an affected component and its status, e.g. api=partial_outage "
+        "(degraded_performance, partial_outage, major_outage); repeat for more",
+    )
+    new.add_argument(
+        "--impact",
+        metavar="I",
+        help="none, minor, major or critical (default: from the worst component status)",
+    )
+    new.add_argument(
+        "--status",
+        default="investigating",
+        metavar="S",
+        help="the first update's status (default: investigating)",
+    )
     _common(new, next_option=True)
     new.set_defaults(func=cmd_new)
 
     update = sub.add_parser("update", help="post an update at the top of an incident")
     update.add_argument("id", help="the incident's id: its file name without .md")
-    update.add_argument("--status", "-s", required=True, metavar="S",
-                        help="investigating, identified, monitoring, resolved, postmortem or "
-                        "update (for a maintenance: in progress, verifying, completed, update)")
+    update.add_argument(
+        "--status",
+        "-s",
+        required=True,
+        metavar="S",
+        help="investigating, identified, monitoring, resolved, postmortem or "
+        "update (for a maintenance: in progress, verifying, completed, update)",
+    )
     _common(update, next_option=True)
     update.set_defaults(func=cmd_update)
 
@@ -123,11 +180,22 @@ def setup(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
     maintenance = sub.add_parser("maintenance", help="announce a scheduled maintenance")
     maintenance.add_argument("title", help="what readers see, e.g. 'Database upgrade'")
-    maintenance.add_argument("--start", required=True, metavar="TIME",
-                             help="when it starts, e.g. '2026-11-25 02:00' (site's zone)")
-    maintenance.add_argument("--end", required=True, metavar="TIME",
-                             help="when it ends, e.g. '2026-11-25 04:00'")
-    maintenance.add_argument("--component", "-c", action="append", default=[], metavar="ID",
-                             help="a component under maintenance; repeat for more")
+    maintenance.add_argument(
+        "--start",
+        required=True,
+        metavar="TIME",
+        help="when it starts, e.g. '2026-11-25 02:00' (site's zone)",
+    )
+    maintenance.add_argument(
+        "--end", required=True, metavar="TIME", help="when it ends, e.g. '2026-11-25 04:00'"
+    )
+    maintenance.add_argument(
+        "--component",
+        "-c",
+        action="append",
+        default=[],
+        metavar="ID",
+        help="a component under maintenance; repeat for more",
+    )
     _common(maintenance)
     maintenance.set_defaults(func=cmd_maintenance)

@@ -21,12 +21,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def setup(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    serve = sub.add_parser("serve", help="preview the site at http://127.0.0.1:8000/, "
-                           "rebuilding and reloading on every change")
+    serve = sub.add_parser(
+        "serve",
+        help="preview the site at http://127.0.0.1:8000/, rebuilding and reloading on every change",
+    )
     add_source(serve)
-    serve.add_argument("--port", type=int, default=8000, metavar="N",
-                       help="the port to serve on (default: 8000; 0 picks a free one)")
-    serve.add_argument("--now", metavar="TIME",
-                       help="preview as of this time, e.g. '2026-11-20 15:30 UTC' "
-                       "(default: the clock at each rebuild)")
+    serve.add_argument(
+        "--port",
+        type=int,
+        default=8000,
+        metavar="N",
+        help="the port to serve on (default: 8000; 0 picks a free one)",
+    )
+    serve.add_argument(
+        "--now",
+        metavar="TIME",
+        help="preview as of this time, e.g. '2026-11-20 15:30 UTC' "
+        "(default: the clock at each rebuild)",
+    )
     serve.set_defaults(func=cmd_serve)

@@ -28,11 +28,16 @@ from generator.render.site import RenderContext
 HISTORY_LIMIT = 50  # incidents.json and scheduled-maintenances.json, as Statuspage
 API = "api/v2/"
 
-_UTC_NAMES = ("UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Zulu", "Zulu", "Universal",
-              "Etc/Universal")
+_UTC_NAMES = ("UTC", "Etc/UTC", "Etc/UCT", "UCT", "Etc/Zulu", "Zulu", "Universal", "Etc/Universal")
 _HOLDING = {  # an incident's status -> whether its components carry their listed status
-    "investigating": True, "identified": True, "monitoring": False, "resolved": False,
-    "postmortem": False, "scheduled": False, "in_progress": True, "verifying": True,
+    "investigating": True,
+    "identified": True,
+    "monitoring": False,
+    "resolved": False,
+    "postmortem": False,
+    "scheduled": False,
+    "in_progress": True,
+    "verifying": True,
     "completed": False,
 }
 
@@ -54,7 +59,8 @@ def render_api(ctx: RenderContext) -> None:
     status = api.status()
     files: dict[str, JSON] = {
         "summary.json": {
-            "page": page, "components": components,
+            "page": page,
+            "components": components,
             "incidents": [api.incident(i) for i in unresolved],
             "scheduled_maintenances": [api.incident(i) for i in summary_maintenance],
             "status": status,
@@ -62,16 +68,25 @@ def render_api(ctx: RenderContext) -> None:
         "status.json": {"page": page, "status": status},
         "components.json": {"page": page, "components": components},
         "incidents.json": {
-            "page": page, "incidents": [api.incident(i) for i in incidents[:HISTORY_LIMIT]]},
+            "page": page,
+            "incidents": [api.incident(i) for i in incidents[:HISTORY_LIMIT]],
+        },
         "incidents/unresolved.json": {
-            "page": page, "incidents": [api.incident(i) for i in unresolved]},
+            "page": page,
+            "incidents": [api.incident(i) for i in unresolved],
+        },
         "scheduled-maintenances.json": {
-            "page": page, "scheduled_maintenances": [
-                api.incident(i) for i in maintenance[:HISTORY_LIMIT]]},
+            "page": page,
+            "scheduled_maintenances": [api.incident(i) for i in maintenance[:HISTORY_LIMIT]],
+        },
         "scheduled-maintenances/upcoming.json": {
-            "page": page, "scheduled_maintenances": [api.incident(i) for i in upcoming]},
+            "page": page,
+            "scheduled_maintenances": [api.incident(i) for i in upcoming],
+        },
         "scheduled-maintenances/active.json": {
-            "page": page, "scheduled_maintenances": [api.incident(i) for i in in_progress]},
+            "page": page,
+            "scheduled_maintenances": [api.incident(i) for i in in_progress],
+        },
     }
     for name, document in files.items():
         ctx.files.add(API + name, dump(document))
@@ -120,14 +135,18 @@ class StatuspageApi:
     @property
     def by_creation(self) -> list[Incident]:
         """Incidents and maintenance, newest first by their first update, then by id."""
-        return sorted(self.ctx.content.incidents,
-                      key=lambda i: (i.first_update.time, i.id), reverse=True)
+        return sorted(
+            self.ctx.content.incidents, key=lambda i: (i.first_update.time, i.id), reverse=True
+        )
 
     @property
     def maintenance_newest_first(self) -> list[Incident]:
         """Maintenance, latest window first (Statuspage orders them by ``scheduled_for``)."""
-        return sorted((i for i in self.ctx.content.incidents if i.is_maintenance),
-                      key=lambda i: (i.maintenance_start, i.id), reverse=True)
+        return sorted(
+            (i for i in self.ctx.content.incidents if i.is_maintenance),
+            key=lambda i: (i.maintenance_start, i.id),
+            reverse=True,
+        )
 
     # -- page and status -------------------------------------------------------------------
 
@@ -158,8 +177,9 @@ class StatuspageApi:
 
     @cached_property
     def _site_created(self) -> datetime:
-        return min((i.first_update.time for i in self.ctx.content.incidents),
-                   default=self.facts.now)
+        return min(
+            (i.first_update.time for i in self.ctx.content.incidents), default=self.facts.now
+        )
 
     def _site_created_at(self) -> datetime:
         """When the page "began": its first incident's first update, else "now"."""
@@ -207,8 +227,9 @@ class StatuspageApi:
                     joined += 1
                 while holding and holding[0][0] <= moment:
                     counts[heapq.heappop(holding)[2]] -= 1
-                status = max((s for s, n in counts.items() if n > 0), key=severity,
-                             default=OPERATIONAL)
+                status = max(
+                    (s for s, n in counts.items() if n > 0), key=severity, default=OPERATIONAL
+                )
                 if status != previous:
                     changes.append((moment, status))
                     previous = status
@@ -307,14 +328,19 @@ class StatuspageApi:
             if holding != holding_before:
                 for component, listed in affected:
                     old, new = (OPERATIONAL, listed) if holding else (listed, OPERATIONAL)
-                    changes.append({"code": component.id, "name": component.name,
-                                    "old_status": old, "new_status": new})
+                    changes.append(
+                        {
+                            "code": component.id,
+                            "name": component.name,
+                            "old_status": old,
+                            "new_status": new,
+                        }
+                    )
             holding_before = holding
             out.append(self._update(incident, update, status, changes))
         return list(reversed(out))
 
-    def _update(self, incident: Incident, update: Update, status: str,
-                changes: list[JSON]) -> JSON:
+    def _update(self, incident: Incident, update: Update, status: str, changes: list[JSON]) -> JSON:
         moment = self.time(update.time)
         return {
             "id": f"{incident.id}-{self.ctx.update_anchor(incident, update)}",

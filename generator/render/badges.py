@@ -30,11 +30,16 @@ BADGE_WORDS = {
 }
 # Dark enough for white text at a contrast of at least 4.5:1.
 COLOURS = {
-    "operational": "#2e7d32", "none": "#2e7d32",
-    "under_maintenance": "#1565c0", "maintenance": "#1565c0",
-    "degraded_performance": "#8a5a00", "minor": "#8a5a00",
-    "partial_outage": "#b93d00", "major": "#b93d00",
-    "major_outage": "#c62828", "critical": "#c62828",
+    "operational": "#2e7d32",
+    "none": "#2e7d32",
+    "under_maintenance": "#1565c0",
+    "maintenance": "#1565c0",
+    "degraded_performance": "#8a5a00",
+    "minor": "#8a5a00",
+    "partial_outage": "#b93d00",
+    "major": "#b93d00",
+    "major_outage": "#c62828",
+    "critical": "#c62828",
 }
 LABEL_COLOUR = "#555"
 
@@ -63,35 +68,59 @@ def badge_svg(label: str, message: str, colour: str) -> bytes:
     right = text_width(message) + 12
     total = left + right
     title = f"{label}: {message}"
-    svg = ET.Element(f"{{{SVG_NS}}}svg", {
-        "width": str(total), "height": "20", "viewBox": f"0 0 {total} 20",
-        "role": "img", "aria-label": title,
-    })
+    svg = ET.Element(
+        f"{{{SVG_NS}}}svg",
+        {
+            "width": str(total),
+            "height": "20",
+            "viewBox": f"0 0 {total} 20",
+            "role": "img",
+            "aria-label": title,
+        },
+    )
     ET.SubElement(svg, f"{{{SVG_NS}}}title").text = title
-    ET.SubElement(ET.SubElement(svg, f"{{{SVG_NS}}}clipPath", {"id": "r"}),
-                  f"{{{SVG_NS}}}rect", {"width": str(total), "height": "20", "rx": "3"})
+    ET.SubElement(
+        ET.SubElement(svg, f"{{{SVG_NS}}}clipPath", {"id": "r"}),
+        f"{{{SVG_NS}}}rect",
+        {"width": str(total), "height": "20", "rx": "3"},
+    )
     group = ET.SubElement(svg, f"{{{SVG_NS}}}g", {"clip-path": "url(#r)"})
-    ET.SubElement(group, f"{{{SVG_NS}}}rect",
-                  {"width": str(left), "height": "20", "fill": LABEL_COLOUR})
-    ET.SubElement(group, f"{{{SVG_NS}}}rect",
-                  {"x": str(left), "width": str(right), "height": "20", "fill": colour})
-    texts = ET.SubElement(svg, f"{{{SVG_NS}}}g", {
-        "fill": "#fff", "text-anchor": "middle", "font-size": "11",
-        "font-family": "Verdana,Geneva,DejaVu Sans,sans-serif", "aria-hidden": "true",
-    })
+    ET.SubElement(
+        group, f"{{{SVG_NS}}}rect", {"width": str(left), "height": "20", "fill": LABEL_COLOUR}
+    )
+    ET.SubElement(
+        group,
+        f"{{{SVG_NS}}}rect",
+        {"x": str(left), "width": str(right), "height": "20", "fill": colour},
+    )
+    texts = ET.SubElement(
+        svg,
+        f"{{{SVG_NS}}}g",
+        {
+            "fill": "#fff",
+            "text-anchor": "middle",
+            "font-size": "11",
+            "font-family": "Verdana,Geneva,DejaVu Sans,sans-serif",
+            "aria-hidden": "true",
+        },
+    )
     ET.SubElement(texts, f"{{{SVG_NS}}}text", {"x": str(left / 2), "y": "14"}).text = label
-    ET.SubElement(texts, f"{{{SVG_NS}}}text",
-                  {"x": str(left + right / 2), "y": "14"}).text = message
+    ET.SubElement(
+        texts, f"{{{SVG_NS}}}text", {"x": str(left + right / 2), "y": "14"}
+    ).text = message
     return ET.tostring(svg, encoding="utf-8", xml_declaration=False) + b"\n"
 
 
 def favicon_svg(indicator: str) -> bytes:
     """The overall status as a 16px icon: a coloured circle whose mark tells the status."""
-    svg = ET.Element(f"{{{SVG_NS}}}svg", {"viewBox": "0 0 16 16", "role": "img",
-                                          "aria-label": BADGE_WORDS[indicator]})
+    svg = ET.Element(
+        f"{{{SVG_NS}}}svg",
+        {"viewBox": "0 0 16 16", "role": "img", "aria-label": BADGE_WORDS[indicator]},
+    )
     ET.SubElement(svg, f"{{{SVG_NS}}}title").text = BADGE_WORDS[indicator]
-    ET.SubElement(svg, f"{{{SVG_NS}}}circle",
-                  {"cx": "8", "cy": "8", "r": "8", "fill": COLOURS[indicator]})
+    ET.SubElement(
+        svg, f"{{{SVG_NS}}}circle", {"cx": "8", "cy": "8", "r": "8", "fill": COLOURS[indicator]}
+    )
     marks = {
         "none": ("M4.5 8.5l2.3 2.3 4.7-5", "stroke"),
         "maintenance": ("M5 5h6v2H9v4H7V7H5z", "fill"),
@@ -111,10 +140,11 @@ def favicon_svg(indicator: str) -> bytes:
 
 def render_badges(ctx: RenderContext) -> None:
     indicator = ctx.facts.indicator
-    ctx.files.add("badge.svg", badge_svg(ctx.site.name, BADGE_WORDS[indicator],
-                                         COLOURS[indicator]))
+    ctx.files.add("badge.svg", badge_svg(ctx.site.name, BADGE_WORDS[indicator], COLOURS[indicator]))
     for component in ctx.site.all_components:
         status = ctx.facts.component_status[component.id]
-        ctx.files.add(f"components/{component.id}/badge.svg",
-                      badge_svg(component.name, BADGE_WORDS[status], COLOURS[status]))
+        ctx.files.add(
+            f"components/{component.id}/badge.svg",
+            badge_svg(component.name, BADGE_WORDS[status], COLOURS[status]),
+        )
     ctx.files.add("favicon.svg", favicon_svg(indicator))

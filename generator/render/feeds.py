@@ -52,7 +52,8 @@ def status_label(ctx: RenderContext, incident: Incident, update: Update) -> str:
 def update_html(ctx: RenderContext, incident: Incident, update: Update) -> Markup:
     """``<p><small>time</small><br><strong>Status</strong> - text</p>``, as Statuspage writes."""
     lead = Markup("<small>{}</small><br><strong>{}</strong> - ").format(
-        ctx.fmt.datetime_text(update.time), status_label(ctx, incident, update))
+        ctx.fmt.datetime_text(update.time), status_label(ctx, incident, update)
+    )
     body = ctx.html(incident, update)
     if body.startswith("<p>"):
         return Markup("<p>") + lead + Markup(body[3:])
@@ -60,12 +61,14 @@ def update_html(ctx: RenderContext, incident: Incident, update: Update) -> Marku
 
 
 def incident_html(ctx: RenderContext, incident: Incident) -> str:
-    return str(Markup("\n").join(update_html(ctx, incident, u)
-                                 for u in incident.updates_newest_first))
+    return str(
+        Markup("\n").join(update_html(ctx, incident, u) for u in incident.updates_newest_first)
+    )
 
 
-def _feed(ctx: RenderContext, path: str, title: str, page: str, updated: datetime | None,
-          kind: str) -> FeedGenerator:
+def _feed(
+    ctx: RenderContext, path: str, title: str, page: str, updated: datetime | None, kind: str
+) -> FeedGenerator:
     site = ctx.site
     feed = FeedGenerator()
     feed.id(ctx.absolute(path))
@@ -94,9 +97,15 @@ def _rss_variant(ctx: RenderContext, feed: FeedGenerator, base: str) -> FeedGene
     return feed
 
 
-def _incident_feed(ctx: RenderContext, base: str, title: str, page: str,
-                   incidents: list[Incident], limit: int | None,
-                   html_of: dict[str, str]) -> None:
+def _incident_feed(
+    ctx: RenderContext,
+    base: str,
+    title: str,
+    page: str,
+    incidents: list[Incident],
+    limit: int | None,
+    html_of: dict[str, str],
+) -> None:
     chosen = sorted(incidents, key=lambda i: (i.latest_update.time, i.id), reverse=True)
     if limit is not None:
         chosen = chosen[:limit]
@@ -125,18 +134,26 @@ def render_feeds(ctx: RenderContext) -> None:
     html_of: dict[str, str] = {}
     title = site_title(ctx)
     history = translate(ctx, N_("%(title)s - Incident History"), title=title)
-    _incident_feed(ctx, "history", history, "",
-                   list(ctx.content.incidents), HISTORY_ENTRIES, html_of)
+    _incident_feed(
+        ctx, "history", history, "", list(ctx.content.incidents), HISTORY_ENTRIES, html_of
+    )
     render_update_feed(ctx)
     for component in site.all_components:
-        _incident_feed(ctx, f"components/{component.id}/history",
-                       f"{title} - {component.name}", f"components/{component.id}/",
-                       incidents_of(ctx, component.id), COMPONENT_ENTRIES, html_of)
+        _incident_feed(
+            ctx,
+            f"components/{component.id}/history",
+            f"{title} - {component.name}",
+            f"components/{component.id}/",
+            incidents_of(ctx, component.id),
+            COMPONENT_ENTRIES,
+            html_of,
+        )
 
 
 def render_update_feed(ctx: RenderContext) -> None:
-    every = [(update, incident) for incident in ctx.content.incidents
-             for update in incident.updates]
+    every = [
+        (update, incident) for incident in ctx.content.incidents for update in incident.updates
+    ]
     every.sort(key=lambda pair: (pair[0].time, pair[1].id, -pair[0].position), reverse=True)
     chosen = every[:UPDATE_ENTRIES]
     updated = chosen[0][0].time if chosen else None

@@ -52,15 +52,15 @@ class Formatter:
         """``Nov 20, 2026, 2:45 PM CET``; ``20. Nov. 2026, 14:45 CET``; ``2026年11月20日 14:45``."""
         local = self.local(moment)
         text = self._datetime_pattern.replace("{1}", self.date_text(local.date())).replace(
-            "{0}", self._clock_text(local))
+            "{0}", self._clock_text(local)
+        )
         return f"{text} {local.tzname() or ''}"
 
     def _clock_text(self, local: datetime) -> str:
         """The wall-clock time, ``2:45 PM`` or ``14:45``: it depends on hour and minute only."""
         key = (local.hour, local.minute)
         if key not in self._clock:
-            self._clock[key] = format_time(local.replace(tzinfo=None), "short",
-                                           locale=self.locale)
+            self._clock[key] = format_time(local.replace(tzinfo=None), "short", locale=self.locale)
         return self._clock[key]
 
     def time_text(self, moment: datetime) -> str:
@@ -85,14 +85,19 @@ class Formatter:
         hours, minutes = divmod(rest, 60)
         # A huge threshold makes Babel keep the unit we give (no "0.5 weeks", no "2 months").
         units: tuple[tuple[Literal["day", "hour", "minute"], timedelta], ...] = (
-            ("day", timedelta(days=days)), ("hour", timedelta(hours=hours)),
-            ("minute", timedelta(minutes=minutes)))
+            ("day", timedelta(days=days)),
+            ("hour", timedelta(hours=hours)),
+            ("minute", timedelta(minutes=minutes)),
+        )
         parts = [
             format_timedelta(amount, granularity=unit, threshold=10**9, locale=self.locale)
             for unit, amount in units
             if amount
-        ][:2] or [format_timedelta(timedelta(0), granularity="minute", threshold=10**9,
-                                   locale=self.locale)]
+        ][:2] or [
+            format_timedelta(
+                timedelta(0), granularity="minute", threshold=10**9, locale=self.locale
+            )
+        ]
         try:
             return format_list(parts, style="unit", locale=self.locale)
         except KeyError:  # a locale without unit lists

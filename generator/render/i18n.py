@@ -118,7 +118,10 @@ def check_language(site: Site, problems: Problems) -> None:
         line = next((n for n, text in enumerate(lines, 1) if text.startswith("language:")), 0)
     except OSError:
         pass
-    problems.warning(site.path, line,
-                     f"there is no translation for language {site.language!r} yet, so the pages "
-                     f"will read in English; the languages are {', '.join(available_languages())} "
-                     "(docs/languages.md says how to add one)")
+    problems.warning(
+        site.path,
+        line,
+        f"there is no translation for language {site.language!r} yet, so the pages "
+        f"will read in English; the languages are {', '.join(available_languages())} "
+        "(docs/languages.md says how to add one)",
+    )

@@ -29,8 +29,10 @@ def render_calendar(ctx: RenderContext) -> None:
     calendar.add("x-wr-calname", f"{site.title}: maintenance")
     calendar.add("x-wr-caldesc", f"Scheduled maintenance of {site.name}")
     calendar.add("x-published-ttl", "PT1H")
-    maintenance = sorted((i for i in ctx.content.incidents if i.is_maintenance),
-                         key=lambda i: (i.maintenance_start, i.id))
+    maintenance = sorted(
+        (i for i in ctx.content.incidents if i.is_maintenance),
+        key=lambda i: (i.maintenance_start, i.id),
+    )
     for incident in maintenance:
         calendar.add_component(maintenance_event(ctx, incident))
     ctx.files.add("maintenance.ics", calendar.to_ical())

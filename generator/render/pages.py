@@ -23,9 +23,14 @@ def render_pages(ctx: RenderContext) -> None:
     render_history(ctx)
     for component in ctx.site.all_components:
         listed = incidents_of(ctx, component.id)
-        render_template(ctx, "component.html", f"components/{component.id}/index.html",
-                        component=component, incident_total=len(listed),
-                        incidents=listed[:COMPONENT_PAGE_INCIDENTS])
+        render_template(
+            ctx,
+            "component.html",
+            f"components/{component.id}/index.html",
+            component=component,
+            incident_total=len(listed),
+            incidents=listed[:COMPONENT_PAGE_INCIDENTS],
+        )
     # A 404 page is served at any depth: its links must be absolute.
     render_template(ctx, "404.html", "404.html", root=ctx.site.url)
     for name, path in static_files(ctx.site.source, ctx.site.theme).items():
@@ -89,7 +94,7 @@ def past_days(ctx: RenderContext) -> list[tuple[Any, list[Incident]]]:
 
 def history_pages(incidents: list[Incident]) -> Iterator[tuple[int, list[Incident]]]:
     for number, start in enumerate(range(0, max(len(incidents), 1), HISTORY_PAGE_SIZE), 1):
-        yield number, incidents[start:start + HISTORY_PAGE_SIZE]
+        yield number, incidents[start : start + HISTORY_PAGE_SIZE]
 
 
 def render_history(ctx: RenderContext) -> None:
@@ -98,18 +103,22 @@ def render_history(ctx: RenderContext) -> None:
     for number, chunk in pages:
         months = [
             (month, list(items))
-            for month, items in groupby(chunk, key=lambda i: ctx.fmt.month_text(
-                i.first_update.time))
+            for month, items in groupby(
+                chunk, key=lambda i: ctx.fmt.month_text(i.first_update.time)
+            )
         ]
         path = "history/index.html" if number == 1 else f"history/{number}/index.html"
-        render_template(ctx, "history.html", path, months=months, page_number=number,
-                        page_count=len(pages))
+        render_template(
+            ctx, "history.html", path, months=months, page_number=number, page_count=len(pages)
+        )
 
 
 def render_sitemap(ctx: RenderContext) -> None:
     pages = [p for p in ctx.files.paths() if p.endswith("index.html")]
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-             '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
+    ]
     from xml.sax.saxutils import escape
 
     for page in pages:

@@ -55,8 +55,9 @@ class RenderContext:
         key = (incident.id, update.position)
         if key not in self._markdown:
             # Content read from files carries its HTML; an Update made in code may not.
-            self._markdown[key] = Markup(update.html) if update.html else render_markdown(
-                update.body)
+            self._markdown[key] = (
+                Markup(update.html) if update.html else render_markdown(update.body)
+            )
         return self._markdown[key]
 
     def absolute(self, path: str) -> str:
@@ -91,16 +92,30 @@ Renderer = Callable[[RenderContext], None]
 # Each status's icon in the theme's sprite (base.html): the shape tells the status as well as
 # the colour does, so nothing depends on colour alone.
 ICON_SHAPES = {
-    "operational": "ok", "none": "ok", "resolved": "ok", "postmortem": "ok", "completed": "ok",
-    "under_maintenance": "mt", "maintenance": "mt", "scheduled": "mt", "in_progress": "mt",
+    "operational": "ok",
+    "none": "ok",
+    "resolved": "ok",
+    "postmortem": "ok",
+    "completed": "ok",
+    "under_maintenance": "mt",
+    "maintenance": "mt",
+    "scheduled": "mt",
+    "in_progress": "mt",
     "verifying": "mt",
-    "degraded_performance": "dg", "minor": "dg", "monitoring": "dg",
-    "partial_outage": "po", "major": "po", "identified": "po",
-    "major_outage": "mo", "critical": "mo", "investigating": "mo",
+    "degraded_performance": "dg",
+    "minor": "dg",
+    "monitoring": "dg",
+    "partial_outage": "po",
+    "major": "po",
+    "identified": "po",
+    "major_outage": "mo",
+    "critical": "mo",
+    "investigating": "mo",
 }
 _ICONS = {
-    status: Markup(f'<svg class="i" aria-hidden="true" focusable="false"><use href="#i-{shape}"/>'
-                   "</svg>")
+    status: Markup(
+        f'<svg class="i" aria-hidden="true" focusable="false"><use href="#i-{shape}"/></svg>'
+    )
     for status, shape in ICON_SHAPES.items()
 }
 
@@ -115,7 +130,13 @@ def render_page(ctx: RenderContext, template: str, path: str, **values: Any) -> 
     depth = path.count("/")
     values.setdefault("root", "../" * depth or "./")
     return ctx.env.get_template(template).render(
-        site=ctx.site, facts=ctx.facts, ctx=ctx, fmt=ctx.fmt, path=path, now=ctx.now, **values,
+        site=ctx.site,
+        facts=ctx.facts,
+        ctx=ctx,
+        fmt=ctx.fmt,
+        path=path,
+        now=ctx.now,
+        **values,
     )
 
 

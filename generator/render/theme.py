@@ -29,10 +29,12 @@ def theme_dirs(source: Path, theme: str) -> list[Path]:
 
 def make_environment(source: Path, theme: str) -> Environment:
     dirs = theme_dirs(source, theme)
-    loader = ChoiceLoader([
-        FileSystemLoader([str(d / "templates") for d in dirs]),
-        PrefixLoader({"default": FileSystemLoader(str(builtin_theme() / "templates"))}),
-    ])
+    loader = ChoiceLoader(
+        [
+            FileSystemLoader([str(d / "templates") for d in dirs]),
+            PrefixLoader({"default": FileSystemLoader(str(builtin_theme() / "templates"))}),
+        ]
+    )
     env = Environment(
         loader=loader,
         autoescape=True,

@@ -30,23 +30,26 @@ def uptime_document(ctx: RenderContext) -> dict[str, Any]:
     components = []
     for component in ctx.site.all_components:
         figures: ComponentUptime = ctx.facts.uptime[component.id]
-        components.append({
-            "id": component.id,
-            "name": component.name,
-            "uptime": _percent(figures.uptime),
-            "days": [
-                {
-                    "date": day.day.isoformat(),
-                    "uptime": _percent(day.uptime),
-                    "major_outage_minutes": _minutes(day.major.total_seconds()),
-                    "partial_outage_minutes": _minutes(day.partial.total_seconds()),
-                }
-                for day in figures.days
-            ],
-        })
+        components.append(
+            {
+                "id": component.id,
+                "name": component.name,
+                "uptime": _percent(figures.uptime),
+                "days": [
+                    {
+                        "date": day.day.isoformat(),
+                        "uptime": _percent(day.uptime),
+                        "major_outage_minutes": _minutes(day.major.total_seconds()),
+                        "partial_outage_minutes": _minutes(day.partial.total_seconds()),
+                    }
+                    for day in figures.days
+                ],
+            }
+        )
     return {"components": components}
 
 
 def render_uptime_api(ctx: RenderContext) -> None:
-    ctx.files.add("api/uptime.json",
-                  json.dumps(uptime_document(ctx), indent=2, ensure_ascii=False) + "\n")
+    ctx.files.add(
+        "api/uptime.json", json.dumps(uptime_document(ctx), indent=2, ensure_ascii=False) + "\n"
+    )
