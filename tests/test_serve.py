@@ -234,3 +234,37 @@ def test_a_busy_port_is_wrong_usage(make_site: MakeSite, serve: Callable[[Path],
     )
     assert result.returncode == 2
     assert f"cannot serve on 127.0.0.1:{port}" in result.stderr
+
+
+def test_the_open_tab_reloads_itself_in_a_browser(
+    make_site: MakeSite, serve: Callable[[Path], Server], browser: object
+) -> None:
+    """In real Chromium: the writer saves a file and the open tab shows it, with no click;
+    a mistake appears on the page, and mending it brings the site back."""
+    source = make_site({"api-errors": INCIDENT})
+    incident = source / "content" / "incidents" / "api-errors.md"
+    server = serve(source)
+    context = browser.new_context()  # type: ignore[attr-defined]
+    page = context.new_page()
+    try:
+        page.goto(server.url)
+        assert "Elevated error rates on the API" in page.inner_text("main")
+        incident.write_text(
+            INCIDENT.replace("Elevated error rates", "Failing requests"), encoding="utf-8"
+        )
+        page.wait_for_function(
+            "document.body.innerText.includes('Failing requests on the API')", timeout=5000
+        )
+        incident.write_text(INCIDENT.replace("Investigating", "Fixing"), encoding="utf-8")
+        page.wait_for_function(
+            "document.body.innerText.includes('content/incidents/api-errors.md:7: error:')",
+            timeout=5000,
+        )
+        incident.write_text(INCIDENT, encoding="utf-8")
+        page.wait_for_function(
+            "!document.body.innerText.includes('error:') && "
+            "document.body.innerText.includes('Elevated error rates on the API')",
+            timeout=5000,
+        )
+    finally:
+        context.close()
