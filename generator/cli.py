@@ -81,7 +81,7 @@ def summary(problems: Sequence[Problem]) -> str:
 def cmd_build(args: argparse.Namespace) -> int:
     from generator.build import build
 
-    output = args.output if args.output is not None else args.source / "_site"
+    output = args.output if args.output is not None else Path("_site")
     checked = build(args.source, output, resolve_now(args), strict=args.strict)
     report(checked.warnings)
     pages = len(checked.content.incidents)
@@ -107,7 +107,7 @@ def _setup_build(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
         "--output",
         type=Path,
         metavar="DIR",
-        help="where to write the site (default: _site in the source folder)",
+        help="where to write the site (default: _site in the current directory)",
     )
     add_now(build)
     build.add_argument("--strict", action="store_true", help="fail on warnings too")

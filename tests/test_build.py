@@ -202,3 +202,15 @@ def test_links_work_under_a_sub_path(tmp_path: Path, make_site: MakeSite) -> Non
     assert not [h for h in hrefs if h.startswith("/")]
     not_found = (tmp_path / "out" / "404.html").read_text()
     assert 'href="https://acme.github.io/status/"' in not_found
+
+
+def test_default_output_is_site_folder_in_current_directory(
+    tmp_path: Path, make_site: MakeSite, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    site = make_site()
+    work = tmp_path / "work"
+    work.mkdir()
+    monkeypatch.chdir(work)
+    assert main(["build", "--source", str(site), "--now", "2026-11-21 00:00 UTC"]) == 0
+    assert (work / "_site" / "index.html").is_file()
+    assert not (site / "_site").exists()
