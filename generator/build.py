@@ -12,7 +12,7 @@ from pathlib import Path
 
 from generator import derive
 from generator.config import load_site
-from generator.content import load_content
+from generator.content import IncidentCache, load_content
 from generator.facts import Facts, compute_facts
 from generator.model import Content
 from generator.output import SiteFiles
@@ -30,7 +30,9 @@ class Checked:
     warnings: list[Problem]
 
 
-def check(source: Path, now: datetime, strict: bool = False) -> Checked:
+def check(
+    source: Path, now: datetime, strict: bool = False, cache: IncidentCache | None = None
+) -> Checked:
     """Read and validate a site; raise :class:`ContentError` listing every problem.
 
     Warnings (an overdue promise, say) fail only with ``strict``.
@@ -40,7 +42,7 @@ def check(source: Path, now: datetime, strict: bool = False) -> Checked:
     if site is None:
         raise ContentError(problems.sorted())
     i18n.check_language(site, problems)
-    content = load_content(site, problems)
+    content = load_content(site, problems, cache)
     derive.check_promises(content, now, problems)
     if problems.errors or (strict and problems.warnings):
         raise ContentError(problems.sorted())
@@ -51,10 +53,16 @@ def render(checked: Checked) -> SiteFiles:
     return render_all(checked.content, checked.facts, checked.facts.now)
 
 
-def build(source: Path, output: Path, now: datetime, strict: bool = False) -> Checked:
+def build(
+    source: Path,
+    output: Path,
+    now: datetime,
+    strict: bool = False,
+    cache: IncidentCache | None = None,
+) -> Checked:
     """Build the site at ``source`` into ``output``."""
     guard_output(source, output)
-    checked = check(source, now, strict)
+    checked = check(source, now, strict, cache)
     render(checked).write_atomically(output)
     return checked
 

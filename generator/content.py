@@ -48,7 +48,34 @@ def incidents_dir(source: Path) -> Path:
     return source / "content" / "incidents"
 
 
-def load_content(site: Site, problems: Problems) -> Content:
+class IncidentCache:
+    """What each incident file read as, for a process that builds again and again (the preview):
+    a file whose size and modification time are unchanged, read for the same site zone and
+    components, is not parsed again."""
+
+    def __init__(self) -> None:
+        self._entries: dict[Path, tuple[tuple[object, ...], Incident | None, list[Problem]]] = {}
+
+    @staticmethod
+    def key(path: Path, site: Site) -> tuple[object, ...]:
+        stat = path.stat()
+        return (stat.st_mtime_ns, stat.st_size, site.timezone.key, tuple(sorted(site.by_id)))
+
+    def get(self, path: Path, site: Site) -> tuple[Incident | None, list[Problem]] | None:
+        entry = self._entries.get(path)
+        if entry is None or entry[0] != self.key(path, site):
+            return None
+        return entry[1], entry[2]
+
+    def put(self, path: Path, site: Site, incident: Incident | None, found: list[Problem]) -> None:
+        self._entries[path] = (self.key(path, site), incident, found)
+
+    def keep_only(self, paths: list[Path]) -> None:
+        for gone in set(self._entries) - set(paths):
+            del self._entries[gone]
+
+
+def load_content(site: Site, problems: Problems, cache: IncidentCache | None = None) -> Content:
     """Read every incident file of the site; problems go to ``problems``."""
     folder = incidents_dir(site.source)
     paths = []
@@ -58,14 +85,28 @@ def load_content(site: Site, problems: Problems) -> Content:
         ]
 
     def read(start: int, stop: int) -> tuple[list[Incident], list[Problem]]:
-        found = Problems()
-        read_ok = [load_incident(path, site, found) for path in paths[start:stop]]
-        return [i for i in read_ok if i is not None], found.items
+        incidents: list[Incident] = []
+        all_found: list[Problem] = []
+        for path in paths[start:stop]:
+            cached = cache.get(path, site) if cache is not None else None
+            if cached is None:
+                found = Problems()
+                cached = load_incident(path, site, found), found.items
+                if cache is not None:
+                    cache.put(path, site, *cached)
+            if cached[0] is not None:
+                incidents.append(cached[0])
+            all_found.extend(cached[1])
+        return incidents, all_found
 
     incidents = []
-    for chunk, chunk_problems in map_ranges(read, len(paths)):
+    # With a cache (the preview, a threaded process) reading stays in this process.
+    chunks = [read(0, len(paths))] if cache is not None else map_ranges(read, len(paths))
+    for chunk, chunk_problems in chunks:
         incidents.extend(chunk)
         problems.items.extend(chunk_problems)
+    if cache is not None:
+        cache.keep_only(paths)
     incidents.sort(key=lambda i: (i.first_update.time, i.id), reverse=True)
     return Content(site=site, incidents=tuple(incidents))
 

@@ -31,6 +31,7 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from generator.build import build
+from generator.content import IncidentCache
 from generator.problems import ContentError, Problem, UsageError
 
 DEBOUNCE_SECONDS = 0.2
@@ -81,12 +82,13 @@ class Preview:
         self.errors: list[str] = []  # the last build's problems; empty when it succeeded
         self.version = 0  # counts builds; the reload script compares it
         self.changed = threading.Condition()
+        self.cache = IncidentCache()  # unchanged incident files are not parsed again
 
     def rebuild(self) -> bool:
         """Build the site; on failure keep the last good output and remember the problems."""
         errors: list[str]
         try:
-            build(self.source, self.output, self.now())
+            build(self.source, self.output, self.now(), cache=self.cache)
             errors = []
         except ContentError as exc:
             errors = [p.format() for p in exc.problems if p.severity == "error"]

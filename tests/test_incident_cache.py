@@ -1,0 +1,53 @@
+"""The preview's incident cache: unchanged files are reused, every change is seen."""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+
+import pytest
+
+from generator.build import check
+from generator.content import IncidentCache
+from generator.problems import ContentError
+
+from .conftest import SITE_YAML, MakeSite
+
+NOW = datetime(2026, 11, 21, tzinfo=UTC)
+TEXT = """---
+title: {title}
+---
+
+## 2026-11-20 10:00 — Resolved
+Fixed.
+"""
+
+
+def test_cache_reuses_unchanged_files_and_sees_every_change(make_site: MakeSite) -> None:
+    site = make_site({"a": TEXT.format(title="A"), "b": TEXT.format(title="B")})
+    cache = IncidentCache()
+    first = {i.id: i for i in check(site, NOW, cache=cache).content.incidents}
+
+    path = site / "content" / "incidents" / "b.md"
+    path.write_text(TEXT.format(title="B, edited"), encoding="utf-8")
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000))
+    second = {i.id: i for i in check(site, NOW, cache=cache).content.incidents}
+    assert second["a"] is first["a"]  # not parsed again
+    assert second["b"].title == "B, edited"
+
+    (site / "content" / "incidents" / "a.md").unlink()
+    assert [i.id for i in check(site, NOW, cache=cache).content.incidents] == ["b"]
+
+    # Another time zone reads every time differently: nothing is reused.
+    (site / "site.yaml").write_text(SITE_YAML.replace("Europe/Berlin", "UTC"), encoding="utf-8")
+    third = check(site, NOW, cache=cache).content.incidents[0]
+    assert third is not second["b"]
+    assert third.updates[0].time == datetime(2026, 11, 20, 10, tzinfo=UTC)
+
+
+def test_cache_keeps_problems_of_a_broken_file(make_site: MakeSite) -> None:
+    site = make_site({"bad": "no front matter\n"})
+    cache = IncidentCache()
+    for _ in range(2):  # cached or not, a broken file fails every build
+        with pytest.raises(ContentError, match="bad.md:1: error"):
+            check(site, NOW, cache=cache)
