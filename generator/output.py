@@ -11,6 +11,8 @@ import shutil
 import tempfile
 from pathlib import Path, PurePosixPath
 
+from generator.parallel import map_ranges
+
 
 class OutputConflict(ValueError):
     """Two things tried to write the same output path, or a path left the output folder."""
@@ -42,14 +44,20 @@ class SiteFiles:
         output = output.resolve()
         output.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
-        try:
+        paths = self.paths()
+
+        def write(start: int, stop: int) -> None:
             made: set[Path] = set()
-            for path in self.paths():
+            for path in paths[start:stop]:
                 target = staging / path
                 if target.parent not in made:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     made.add(target.parent)
                 target.write_bytes(self._files[path])
+
+        try:
+            # Thousands of small files: the file system is the bottleneck; spread over the cores.
+            map_ranges(write, len(paths))
             # Keep dotfiles an operator put in the output (.nojekyll, .well-known, .git).
             if output.is_dir():
                 for kept in output.iterdir():
