@@ -81,8 +81,8 @@ def test_page_fetches_nothing_from_outside_the_site(
 ) -> None:
     """Readers come while the company's other services are down: the page needs none of them.
 
-    The 404 page links to the site's public URL (it is served at any depth), so a request there
-    is the site itself: it is answered from the built files, as the real host would.
+    A request to the site's public URL is the site itself: it is answered from the built files,
+    as the real host would.
     """
     public = sample_facts.content.site.url
     requested: list[str] = []

@@ -201,7 +201,8 @@ def test_links_work_under_a_sub_path(tmp_path: Path, make_site: MakeSite) -> Non
     assert "../../components/api/" in hrefs
     assert not [h for h in hrefs if h.startswith("/")]
     not_found = (tmp_path / "out" / "404.html").read_text()
-    assert 'href="https://acme.github.io/status/"' in not_found
+    assert 'href="/status/history/"' in not_found  # from the host's root, at any depth
+    assert "https://acme.github.io" not in not_found.split("<footer")[0]
 
 
 def test_default_output_is_site_folder_in_current_directory(

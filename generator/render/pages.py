@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import timedelta
 from itertools import groupby
+from urllib.parse import urlsplit
 from typing import Any
 
 from generator.model import Incident
@@ -31,8 +32,9 @@ def render_pages(ctx: RenderContext) -> None:
             incident_total=len(listed),
             incidents=listed[:COMPONENT_PAGE_INCIDENTS],
         )
-    # A 404 page is served at any depth: its links must be absolute.
-    render_template(ctx, "404.html", "404.html", root=ctx.site.url)
+    # A 404 page is served at any depth, so its links start from the host's root; they stay on
+    # whichever host serves it (a mirror too, when it publishes at the same path).
+    render_template(ctx, "404.html", "404.html", root=urlsplit(ctx.site.url).path or "/")
     for name, path in static_files(ctx.site.source, ctx.site.theme).items():
         ctx.files.add(f"static/{name}", path.read_bytes())
     render_sitemap(ctx)
