@@ -19,7 +19,8 @@ from markupsafe import Markup, escape
 
 from generator import __version__
 from generator.model import Incident, Update
-from generator.render.i18n import N_, translations
+from generator.render import i18n
+from generator.render.i18n import N_
 from generator.render.pages import incidents_of
 from generator.render.site import RenderContext
 
@@ -31,13 +32,12 @@ UPDATE_ENTRIES = 100
 
 
 def translate(ctx: RenderContext, message: str, **values: str) -> str:
-    """``message`` in the site's language (the catalog the templates use), filled with values."""
-    return translations(ctx.site.language).gettext(message) % values
+    """``message`` in the site's language."""
+    return i18n.translate(ctx.site.language, message, **values)
 
 
 def site_title(ctx: RenderContext) -> str:
-    """The site's title as the pages show it: "<name> Status" in the site's language."""
-    return translate(ctx, N_("%(name)s Status"), name=ctx.site.name)
+    return i18n.site_title(ctx.site)
 
 
 def status_label(ctx: RenderContext, incident: Incident, update: Update) -> str:

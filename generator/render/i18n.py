@@ -98,6 +98,16 @@ def translations(language: str) -> gettext.NullTranslations:
     return gettext.GNUTranslations(compiled)
 
 
+def translate(language: str, message: str, **values: str) -> str:
+    """``message`` in ``language`` (the catalog the templates use), filled with ``values``."""
+    return translations(language).gettext(message) % values
+
+
+def site_title(site: Site) -> str:
+    """The site's title as the pages show it: "<name> Status" in the site's language."""
+    return translate(site.language, N_("%(name)s Status"), name=site.name)
+
+
 def install(env: Environment, language: str) -> None:
     """Make ``_()``, ``gettext`` and ``ngettext`` available to templates for ``language``,
     and the translated status words to the feeds (``status_labels``)."""

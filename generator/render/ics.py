@@ -15,6 +15,7 @@ from icalendar import Calendar, Event
 
 from generator import __version__
 from generator.model import Incident
+from generator.render.i18n import N_, site_title, translate
 from generator.render.site import RenderContext
 
 
@@ -26,8 +27,14 @@ def render_calendar(ctx: RenderContext) -> None:
     calendar.add("version", "2.0")
     calendar.add("calscale", "GREGORIAN")
     # Widely read non-standard names: the calendar's title and how often to refresh it.
-    calendar.add("x-wr-calname", f"{site.title}: maintenance")
-    calendar.add("x-wr-caldesc", f"Scheduled maintenance of {site.name}")
+    calendar.add(
+        "x-wr-calname",
+        translate(site.language, N_("%(title)s: maintenance"), title=site_title(site)),
+    )
+    calendar.add(
+        "x-wr-caldesc",
+        translate(site.language, N_("Scheduled maintenance of %(name)s"), name=site.name),
+    )
     calendar.add("x-published-ttl", "PT1H")
     maintenance = sorted(
         (i for i in ctx.content.incidents if i.is_maintenance),

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator
 from datetime import timedelta
 from itertools import groupby
-from urllib.parse import urlsplit
 from typing import Any
+from urllib.parse import urlsplit
 
 from generator.model import Incident
 from generator.parallel import map_ranges
