@@ -154,19 +154,20 @@ def active_phases(incident: Incident) -> list[Phase]:
     """
     if incident.is_maintenance:
         return [p for p in maintenance_phases(incident) if p.status in ("in_progress", "verifying")]
-    phases = [p for p in incident_phases(incident) if p.status in ("investigating", "identified")]
-    if not phases:
-        return []
-    first = incident_phases(incident)[0]
-    out = []
-    for phase in phases:
-        start = phase.start
-        if phase.start == first.start and incident.started is not None:
-            start = incident.started  # impact began before (or after) the first post
-        if phase.end is not None and start >= phase.end:
-            continue
-        out.append(Phase(start, phase.end, phase.status))
-    return out
+    every = incident_phases(incident)
+    first = every[0]
+    if incident.started is not None:
+        if first.status in ACTIVE:
+            # Impact began before the first post, or after it ("we expect problems from 14:00").
+            every[0] = Phase(incident.started, first.end, first.status)
+        elif incident.started < first.start:
+            # Posted only after the fact (first update Monitoring or Resolved): the components
+            # carried their status from `started` until that update.
+            every.insert(0, Phase(incident.started, first.start, "investigating"))
+    return [p for p in every if p.status in ACTIVE and (p.end is None or p.start < p.end)]
+
+
+ACTIVE = ("investigating", "identified")  # the statuses in which components carry their status
 
 
 # -- maintenance -------------------------------------------------------------------------------

@@ -339,3 +339,16 @@ def test_describe_delay() -> None:
     assert derive.describe_delay(timedelta(hours=2)) == "2 hours"
     assert derive.describe_delay(timedelta(seconds=20)) == "0 minutes"
     assert derive.describe_delay(timedelta(days=1, hours=21, minutes=20)) == "1 day 21 hours"
+
+
+def test_incident_posted_after_the_fact_counts_from_started(make_site: MakeSite) -> None:
+    header = API_INCIDENT.replace("started: 2026-11-20 09:50", "started: 2026-11-20 09:00")
+    site = make_site({"a": incident("## 2026-11-20 10:00 — Resolved\nIt was down.", header=header)})
+    content = check(site, at("2026-11-21 00:00 UTC")).content
+    phases = derive.active_phases(content.incidents[0])
+    # 09:00 to 10:00 Berlin: the components carried their status until the Resolved post.
+    assert [(p.start, p.end) for p in phases] == [
+        (at("2026-11-20 08:00 UTC"), at("2026-11-20 09:00 UTC"))
+    ]
+    assert facts_of(site, "2026-11-20 08:30 UTC").component_status["api"] == "partial_outage"
+    assert facts_of(site, "2026-11-20 09:30 UTC").component_status["api"] == "operational"
