@@ -14,10 +14,13 @@ import subprocess
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from generator import editing
 from generator.cli import EXIT_OK, add_now, add_source, report, resolve_now
 from generator.problems import UsageError
+
+if TYPE_CHECKING:  # the editing code is loaded only when a writing command runs
+    from generator import editing
 
 
 def _message(args: argparse.Namespace) -> str | None:
@@ -63,6 +66,8 @@ def _show(written: editing.Written) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
+    from generator import editing
+
     return _show(
         editing.new_incident(
             args.source,
@@ -79,6 +84,8 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_update(args: argparse.Namespace) -> int:
+    from generator import editing
+
     return _show(
         editing.post_update(
             args.source,
@@ -93,6 +100,8 @@ def cmd_update(args: argparse.Namespace) -> int:
 
 
 def cmd_resolve(args: argparse.Namespace) -> int:
+    from generator import editing
+
     return _show(
         editing.resolve_incident(
             args.source, args.id, resolve_now(args), message=_message(args), edit_message=_editor()
@@ -101,6 +110,8 @@ def cmd_resolve(args: argparse.Namespace) -> int:
 
 
 def cmd_maintenance(args: argparse.Namespace) -> int:
+    from generator import editing
+
     return _show(
         editing.new_maintenance(
             args.source,
