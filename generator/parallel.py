@@ -15,8 +15,8 @@ import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
-from typing import Any, TypeVar
+from concurrent.futures import Future, ProcessPoolExecutor
+from typing import Any, Generic, TypeVar
 
 T = TypeVar("T")
 
@@ -41,20 +41,43 @@ def _run(bounds: tuple[int, int]) -> Any:
     return _task(*bounds)
 
 
+class Pending(Generic[T]):
+    """``task(start, stop)`` over consecutive ranges covering ``range(items)``, started on the
+    workers at once; the caller goes on with other work and collects with :meth:`results`.
+
+    The workers are forked when it starts, so they see the caller's state as it is then.
+    """
+
+    def __init__(self, task: Callable[[int, int], T], items: int):
+        global _task
+        self._task, self._items = task, items
+        self._pool: ProcessPoolExecutor | None = None
+        self._futures: list[Future[T]] = []
+        workers = worker_count(items)
+        if workers == 1:
+            return
+        assert _task is None, "one piece of parallel work at a time"
+        _task = task
+        context = multiprocessing.get_context("fork")
+        self._pool = ProcessPoolExecutor(workers, mp_context=context)
+        # Several chunks per worker even out their load.
+        self._futures = [self._pool.submit(_run, chunk) for chunk in _ranges(items, workers * 4)]
+
+    def results(self) -> list[T]:
+        """Each range's result, in order (run here and now when there are no workers)."""
+        global _task
+        if self._pool is None:
+            return [self._task(0, self._items)]
+        try:
+            return [future.result() for future in self._futures]
+        finally:
+            self._pool.shutdown(cancel_futures=True)
+            _task = None
+
+
 def map_ranges(task: Callable[[int, int], T], items: int) -> list[T]:
     """``task(start, stop)`` over consecutive ranges covering ``range(items)``, in order."""
-    workers = worker_count(items)
-    if workers == 1:
-        return [task(0, items)]
-    global _task
-    _task = task
-    chunks = _ranges(items, workers * 4)  # several chunks per worker evens out their load
-    try:
-        context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(workers, mp_context=context) as pool:
-            return list(pool.map(_run, chunks))
-    finally:
-        _task = None
+    return Pending(task, items).results()
 
 
 def _ranges(items: int, parts: int) -> Sequence[tuple[int, int]]:

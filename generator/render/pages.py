@@ -9,7 +9,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from generator.model import Incident
-from generator.parallel import map_ranges
+from generator.parallel import Pending
 from generator.render.site import RenderContext, render_page, render_template
 from generator.render.theme import static_files
 
@@ -37,13 +37,13 @@ def render_pages(ctx: RenderContext) -> None:
     render_template(ctx, "404.html", "404.html", root=urlsplit(ctx.site.url).path or "/")
     for name, path in static_files(ctx.site.source, ctx.site.theme).items():
         ctx.files.add(f"static/{name}", path.read_bytes())
-    render_sitemap(ctx)
     sitemap = ctx.absolute("sitemap.xml")
     ctx.files.add("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n")
 
 
 def render_incident_pages(ctx: RenderContext) -> None:
-    """One page per incident: most of a large site, so spread over the cores."""
+    """One page per incident: most of a large site, so it is rendered on the other cores while
+    this process renders everything else, and collected at the end."""
     incidents = ctx.content.incidents
 
     def render(start: int, stop: int) -> list[tuple[str, str]]:
@@ -53,9 +53,14 @@ def render_incident_pages(ctx: RenderContext) -> None:
             pages.append((path, render_page(ctx, "incident.html", path, incident=incident)))
         return pages
 
-    for chunk in map_ranges(render, len(incidents)):
-        for path, page in chunk:
-            ctx.files.add(path, page)
+    pending = Pending(render, len(incidents))
+
+    def collect() -> None:
+        for chunk in pending.results():
+            for path, page in chunk:
+                ctx.files.add(path, page)
+
+    ctx.finishers.append(collect)
 
 
 def incidents_of(ctx: RenderContext, component_id: str) -> list[Incident]:

@@ -6,6 +6,7 @@ Each renderer takes a :class:`RenderContext` and adds its files to a
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -32,6 +33,8 @@ class RenderContext:
     now: datetime
     files: SiteFiles
     _markdown: dict[tuple[str, int], Markup] = field(default_factory=dict)
+    # Work started on other cores, finished once every renderer has run (see render_all).
+    finishers: list[Callable[[], None]] = field(default_factory=list)
 
     @property
     def site(self) -> Site:
@@ -148,8 +151,18 @@ def render_template(ctx: RenderContext, template: str, path: str, **values: Any)
 def render_all(content: Content, facts: Facts, now: datetime) -> SiteFiles:
     """Every output file of the site, in memory."""
     from generator.render import RENDERERS
+    from generator.render.pages import render_sitemap
 
     ctx = RenderContext(content=content, facts=facts, now=now, files=SiteFiles())
-    for renderer in RENDERERS:
-        renderer(ctx)
+    try:
+        for renderer in RENDERERS:
+            renderer(ctx)
+    except BaseException:
+        for finish in ctx.finishers:  # stop the other cores' work before giving up
+            with contextlib.suppress(Exception):
+                finish()
+        raise
+    for finish in ctx.finishers:
+        finish()
+    render_sitemap(ctx)  # it lists every page, so it comes last
     return ctx.files
