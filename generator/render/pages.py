@@ -18,42 +18,34 @@ PAST_DAYS = 7  # the home page's "past incidents" reach
 COMPONENT_PAGE_INCIDENTS = 100  # the latest ones; the history pages hold every incident
 
 
+# A page to render: its template, its output path, and the template's values.
+PageJob = tuple[str, str, dict[str, Any]]
+
+
 def render_pages(ctx: RenderContext) -> None:
+    # The home page first: it warms the caches (templates, uptime) the other cores start with.
     render_template(ctx, "index.html", "index.html", past_days=past_days(ctx))
-    render_incident_pages(ctx)
-    render_history(ctx)
-    for component in ctx.site.all_components:
-        listed = incidents_of(ctx, component.id)
-        render_template(
-            ctx,
-            "component.html",
-            f"components/{component.id}/index.html",
-            component=component,
-            incident_total=len(listed),
-            incidents=listed[:COMPONENT_PAGE_INCIDENTS],
-        )
     # A 404 page is served at any depth, so its links start from the host's root; they stay on
     # whichever host serves it (a mirror too, when it publishes at the same path).
     render_template(ctx, "404.html", "404.html", root=urlsplit(ctx.site.url).path or "/")
+    render_in_background(ctx, [*component_jobs(ctx), *history_jobs(ctx), *incident_jobs(ctx)])
     for name, path in static_files(ctx.site.source, ctx.site.theme).items():
         ctx.files.add(f"static/{name}", path.read_bytes())
     sitemap = ctx.absolute("sitemap.xml")
     ctx.files.add("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n")
 
 
-def render_incident_pages(ctx: RenderContext) -> None:
-    """One page per incident: most of a large site, so it is rendered on the other cores while
-    this process renders everything else, and collected at the end."""
-    incidents = ctx.content.incidents
+def render_in_background(ctx: RenderContext, jobs: list[PageJob]) -> None:
+    """Most of a large site's pages: rendered on the other cores while this process renders the
+    feeds and the API, and collected when every renderer has run (see render_all)."""
 
     def render(start: int, stop: int) -> list[tuple[str, str]]:
-        pages = []
-        for incident in incidents[start:stop]:
-            path = f"incidents/{incident.id}/index.html"
-            pages.append((path, render_page(ctx, "incident.html", path, incident=incident)))
-        return pages
+        return [
+            (path, render_page(ctx, template, path, **values))
+            for template, path, values in jobs[start:stop]
+        ]
 
-    pending = Pending(render, len(incidents))
+    pending = Pending(render, len(jobs))
 
     def collect() -> None:
         for chunk in pending.results():
@@ -61,6 +53,26 @@ def render_incident_pages(ctx: RenderContext) -> None:
                 ctx.files.add(path, page)
 
     ctx.finishers.append(collect)
+
+
+def incident_jobs(ctx: RenderContext) -> list[PageJob]:
+    return [
+        ("incident.html", f"incidents/{incident.id}/index.html", {"incident": incident})
+        for incident in ctx.content.incidents
+    ]
+
+
+def component_jobs(ctx: RenderContext) -> list[PageJob]:
+    jobs = []
+    for component in ctx.site.all_components:
+        listed = incidents_of(ctx, component.id)
+        values = {
+            "component": component,
+            "incident_total": len(listed),
+            "incidents": listed[:COMPONENT_PAGE_INCIDENTS],
+        }
+        jobs.append(("component.html", f"components/{component.id}/index.html", values))
+    return jobs
 
 
 def incidents_of(ctx: RenderContext, component_id: str) -> list[Incident]:
@@ -104,9 +116,10 @@ def history_pages(incidents: list[Incident]) -> Iterator[tuple[int, list[Inciden
         yield number, incidents[start : start + HISTORY_PAGE_SIZE]
 
 
-def render_history(ctx: RenderContext) -> None:
-    incidents = list(ctx.content.incidents)
-    pages = list(history_pages(incidents))
+def history_jobs(ctx: RenderContext) -> list[PageJob]:
+    """The history pages: every incident by month, newest first, 100 a page."""
+    pages = list(history_pages(list(ctx.content.incidents)))
+    jobs = []
     for number, chunk in pages:
         months = [
             (month, list(items))
@@ -115,9 +128,9 @@ def render_history(ctx: RenderContext) -> None:
             )
         ]
         path = "history/index.html" if number == 1 else f"history/{number}/index.html"
-        render_template(
-            ctx, "history.html", path, months=months, page_number=number, page_count=len(pages)
-        )
+        values = {"months": months, "page_number": number, "page_count": len(pages)}
+        jobs.append(("history.html", path, values))
+    return jobs
 
 
 def render_sitemap(ctx: RenderContext) -> None:
