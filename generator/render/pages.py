@@ -45,6 +45,8 @@ def render_in_background(ctx: RenderContext, jobs: list[PageJob]) -> None:
             for template, path, values in jobs[start:stop]
         ]
 
+    for template in sorted({template for template, _, _ in jobs}):
+        ctx.env.get_template(template)  # compiled once here, not once per core
     pending = Pending(render, len(jobs))
 
     def collect() -> None:
