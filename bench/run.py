@@ -263,8 +263,8 @@ def main(argv: list[str] | None = None) -> int:
             "| files written | output (MB) |"
         )
         print("|---:|---:|---:|---:|---:|---:|")
-        for size in args.sizes:
-            r = measure(size, work)
+        for run, size in enumerate(args.sizes):
+            r = measure(size, work / f"run-{run}")  # a size may be given twice, to repeat it
             print(
                 f"| {r.incidents:,} | {r.seconds:.2f} | {r.peak_mb:.0f} | "
                 f"{r.rebuild_seconds:.2f} | {r.files:,} | {r.output_mb:.1f} |",
