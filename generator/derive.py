@@ -5,7 +5,7 @@ Everything here is a pure function of the model and "now"; nothing is stored on 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -77,7 +77,7 @@ def effective_statuses(incident: Incident) -> list[tuple[Update, str]]:
         phases = maintenance_phases(incident)
         return [(u, _phase_at(phases, u.time)) for u in incident.updates]
     out: list[tuple[Update, str]] = []
-    current = "scheduled" if incident.is_maintenance else "investigating"
+    current = "investigating"
     for update in incident.updates:
         if update.status == UPDATE:
             pass
@@ -98,10 +98,14 @@ def is_unresolved(incident: Incident) -> bool:
     return not incident.is_maintenance and incident_status(incident) in UNRESOLVED
 
 
-def incident_phases(incident: Incident) -> list[Phase]:
-    """The incident's status over time, from its first update (or ``started``) on."""
+Effective = list[tuple[Update, str]]  # what effective_statuses() returns
+
+
+def incident_phases(incident: Incident, effective: Effective | None = None) -> list[Phase]:
+    """The incident's status over time, from its first update on (``effective``: the
+    incident's :func:`effective_statuses`, when the caller has them already)."""
     phases: list[Phase] = []
-    for update, status in effective_statuses(incident):
+    for update, status in effective or effective_statuses(incident):
         if phases and phases[-1].status == status:
             continue
         if phases:
@@ -110,10 +114,10 @@ def incident_phases(incident: Incident) -> list[Phase]:
     return phases
 
 
-def resolved_at(incident: Incident) -> datetime | None:
+def resolved_at(incident: Incident, effective: Effective | None = None) -> datetime | None:
     """When the update that ended the incident was posted; None while it is unresolved."""
     result = None
-    for update, status in effective_statuses(incident):
+    for update, status in effective or effective_statuses(incident):
         if status in UNRESOLVED:
             result = None
         elif result is None:
@@ -121,11 +125,11 @@ def resolved_at(incident: Incident) -> datetime | None:
     return result
 
 
-def monitoring_at(incident: Incident) -> datetime | None:
+def monitoring_at(incident: Incident, effective: Effective | None = None) -> datetime | None:
     """When the incident last went into monitoring, if it ever did."""
     result = None
     previous = None
-    for update, status in effective_statuses(incident):
+    for update, status in effective or effective_statuses(incident):
         if status == "monitoring" and previous != "monitoring":
             result = update.time
         previous = status
@@ -260,11 +264,13 @@ def impacts(content: Content) -> list[Impact]:
     return out
 
 
-def component_statuses(content: Content, now: datetime) -> dict[str, str]:
-    """The status now of every component and group."""
+def component_statuses(
+    content: Content, now: datetime, held: Sequence[Impact] | None = None
+) -> dict[str, str]:
+    """The status now of every component and group (``held``: :func:`impacts`, if known)."""
     site = content.site
     status = {leaf.id: OPERATIONAL for leaf in site.leaves}
-    for impact in impacts(content):
+    for impact in impacts(content) if held is None else held:
         covers_now = impact.start <= now and (impact.end is None or now < impact.end)
         if covers_now and severity(impact.status) > severity(status[impact.component_id]):
             status[impact.component_id] = impact.status
@@ -278,9 +284,13 @@ def worst_status(statuses: Iterable[str]) -> str:
     return max(statuses, key=severity, default=OPERATIONAL)
 
 
-def overall_indicator(content: Content, now: datetime) -> str:
-    """critical, major, minor, maintenance or none (SPEC section 4)."""
-    statuses = component_statuses(content, now)
+def overall_indicator(
+    content: Content, now: datetime, statuses: dict[str, str] | None = None
+) -> str:
+    """critical, major, minor, maintenance or none (SPEC section 4); ``statuses``:
+    :func:`component_statuses`, if known."""
+    if statuses is None:
+        statuses = component_statuses(content, now)
     ranks = [INDICATORS.index(_STATUS_TO_INDICATOR[s]) for s in statuses.values()]
     for incident in content.incidents:
         if is_unresolved(incident):

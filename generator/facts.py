@@ -79,12 +79,15 @@ class Facts:
 def compute_facts(content: Content, now: datetime) -> Facts:
     incidents = {}
     for incident in content.incidents:
+        # Each incident's update statuses, worked out once and handed to what needs them.
         effective = derive.effective_statuses(incident)
-        phases = (
-            derive.maintenance_phases(incident)
-            if incident.is_maintenance
-            else derive.incident_phases(incident)
-        )
+        if incident.is_maintenance:
+            phases = derive.maintenance_phases(incident)
+            resolved = monitoring = None
+        else:
+            phases = derive.incident_phases(incident, effective)
+            resolved = derive.resolved_at(incident, effective)
+            monitoring = derive.monitoring_at(incident, effective)
         incidents[incident.id] = IncidentFacts(
             status=derive.status_at(incident, now),
             impact=derive.incident_impact(incident),
@@ -92,16 +95,18 @@ def compute_facts(content: Content, now: datetime) -> Facts:
             upcoming=derive.is_upcoming(incident, now),
             overdue=derive.is_overdue(incident, now),
             started_at=(incident.maintenance_start or derive.started_at(incident)),
-            resolved_at=None if incident.is_maintenance else derive.resolved_at(incident),
-            monitoring_at=None if incident.is_maintenance else derive.monitoring_at(incident),
+            resolved_at=resolved,
+            monitoring_at=monitoring,
             phases=tuple(phases),
             update_statuses=tuple(status for _, status in effective),
         )
+    held = tuple(derive.impacts(content))
+    statuses = derive.component_statuses(content, now, held)
     return Facts(
         content=content,
         now=now,
         incidents=incidents,
-        component_status=derive.component_statuses(content, now),
-        indicator=derive.overall_indicator(content, now),
-        impacts=tuple(derive.impacts(content)),
+        component_status=statuses,
+        indicator=derive.overall_indicator(content, now, statuses),
+        impacts=held,
     )

@@ -21,7 +21,7 @@ from datetime import datetime
 from functools import cached_property
 from typing import Any
 
-from generator.derive import active_phases, impacts, maintenance_phases
+from generator.derive import active_phases, maintenance_phases
 from generator.model import OPERATIONAL, Component, Incident, Update, severity
 from generator.render.site import RenderContext
 
@@ -200,7 +200,7 @@ class StatuspageApi:
         """For each leaf component: the moments its status changed, with the status after."""
         site = self.site
         events: dict[str, set[datetime]] = {leaf.id: set() for leaf in site.leaves}
-        held = impacts(self.ctx.content)
+        held = self.facts.impacts
         # Each leaf's own impacts, so finding the status at a moment scans only those.
         held_by: dict[str, list[Any]] = {leaf_id: [] for leaf_id in events}
         for impact in held:
