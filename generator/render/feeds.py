@@ -19,8 +19,7 @@ from markupsafe import Markup, escape
 
 from generator import __version__
 from generator.model import Incident, Update
-from generator.render import i18n
-from generator.render.i18n import N_
+from generator.render.i18n import N_, site_title, translate
 from generator.render.pages import incidents_of
 from generator.render.site import RenderContext
 
@@ -29,15 +28,6 @@ HISTORY_ENTRIES = 50
 # poll every few minutes stays small however long the site's history grows.
 COMPONENT_ENTRIES = 100
 UPDATE_ENTRIES = 100
-
-
-def translate(ctx: RenderContext, message: str, **values: str) -> str:
-    """``message`` in the site's language."""
-    return i18n.translate(ctx.site.language, message, **values)
-
-
-def site_title(ctx: RenderContext) -> str:
-    return i18n.site_title(ctx.site)
 
 
 def status_label(ctx: RenderContext, incident: Incident, update: Update) -> str:
@@ -75,7 +65,7 @@ def _feed(
     feed.title(title)
     feed.link(href=ctx.absolute(page), rel="alternate")
     feed.link(href=ctx.absolute(path), rel="self")
-    feed.description(site.description or f"{site_title(ctx)}: {translate(ctx, kind)}")
+    feed.description(site.description or f"{site_title(site)}: {translate(site.language, kind)}")
     feed.language(site.language)
     feed.generator("statusgen", __version__)
     stamp = updated or ctx.now
@@ -132,8 +122,8 @@ def _incident_feed(
 def render_feeds(ctx: RenderContext) -> None:
     site = ctx.site
     html_of: dict[str, str] = {}
-    title = site_title(ctx)
-    history = translate(ctx, N_("%(title)s - Incident History"), title=title)
+    title = site_title(site)
+    history = translate(site.language, N_("%(title)s - Incident History"), title=title)
     _incident_feed(
         ctx, "history", history, "", list(ctx.content.incidents), HISTORY_ENTRIES, html_of
     )
@@ -157,7 +147,8 @@ def render_update_feed(ctx: RenderContext) -> None:
     every.sort(key=lambda pair: (pair[0].time, pair[1].id, -pair[0].position), reverse=True)
     chosen = every[:UPDATE_ENTRIES]
     updated = chosen[0][0].time if chosen else None
-    title = translate(ctx, N_("%(title)s - Updates"), title=site_title(ctx))
+    site = ctx.site
+    title = translate(site.language, N_("%(title)s - Updates"), title=site_title(site))
     feed = _feed(ctx, "updates.atom", title, "", updated, N_("every update"))
     for update, incident in reversed(chosen):
         entry = feed.add_entry()
