@@ -32,7 +32,7 @@ UPDATE_ENTRIES = 100
 
 def status_label(ctx: RenderContext, incident: Incident, update: Update) -> str:
     """The status word of an update as the pages show it."""
-    labels = ctx.env.globals.get("status_labels")
+    labels = ctx.env.globals.get("status_words")
     word = update.status
     if isinstance(labels, dict) and word in labels:
         return str(labels[word])

@@ -30,8 +30,14 @@ def N_(message: str) -> str:  # noqa: N802 - the name gettext tools look for
     return message
 
 
-# Status words as pages and feeds show them (the templates' macros.html has the same words).
-STATUS_LABELS = {
+# Every status and overall indicator as pages and feeds show them, translated once per build
+# (pages use them thousands of times; see macros.html).
+STATUS_WORDS = {
+    "operational": N_("Operational"),
+    "under_maintenance": N_("Under maintenance"),
+    "degraded_performance": N_("Degraded performance"),
+    "partial_outage": N_("Partial outage"),
+    "major_outage": N_("Major outage"),
     "investigating": N_("Investigating"),
     "identified": N_("Identified"),
     "monitoring": N_("Monitoring"),
@@ -42,18 +48,6 @@ STATUS_LABELS = {
     "in_progress": N_("In progress"),
     "verifying": N_("Verifying"),
     "completed": N_("Completed"),
-}
-
-
-# Every status and overall indicator as the theme shows it, translated once per build (pages
-# use them thousands of times; see macros.html).
-STATUS_WORDS = {
-    "operational": N_("Operational"),
-    "under_maintenance": N_("Under maintenance"),
-    "degraded_performance": N_("Degraded performance"),
-    "partial_outage": N_("Partial outage"),
-    "major_outage": N_("Major outage"),
-    **STATUS_LABELS,
     "none": N_("All Systems Operational"),
     "maintenance": N_("Service Under Maintenance"),
     "minor": N_("Minor Service Outage"),
@@ -110,10 +104,10 @@ def site_title(site: Site) -> str:
 
 def install(env: Environment, language: str) -> None:
     """Make ``_()``, ``gettext`` and ``ngettext`` available to templates for ``language``,
-    and the translated status words to the feeds (``status_labels``)."""
+    and the translated status and impact words (``status_words``, ``impact_words``) that pages
+    and feeds show."""
     chosen = translations(language)
     env.install_gettext_translations(chosen, newstyle=True)  # type: ignore[attr-defined]
-    env.globals["status_labels"] = {k: chosen.gettext(v) for k, v in STATUS_LABELS.items()}
     env.globals["status_words"] = {k: chosen.gettext(v) for k, v in STATUS_WORDS.items()}
     env.globals["impact_words"] = {k: chosen.gettext(v) for k, v in IMPACT_WORDS.items()}
 
