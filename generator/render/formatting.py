@@ -45,9 +45,6 @@ class Formatter:
     def local(self, moment: datetime) -> datetime:
         return moment.astimezone(self.zone)
 
-    def zone_abbreviation(self, moment: datetime) -> str:
-        return self.local(moment).tzname() or ""
-
     def datetime_text(self, moment: datetime) -> str:
         """``Nov 20, 2026, 2:45 PM CET``; ``20. Nov. 2026, 14:45 CET``; ``2026年11月20日 14:45``."""
         local = self.local(moment)
@@ -62,10 +59,6 @@ class Formatter:
         if key not in self._clock:
             self._clock[key] = format_time(local.replace(tzinfo=None), "short", locale=self.locale)
         return self._clock[key]
-
-    def time_text(self, moment: datetime) -> str:
-        local = self.local(moment)
-        return f"{self._clock_text(local)} {local.tzname() or ''}"
 
     def date_text(self, moment: datetime | date) -> str:
         """A calendar date (``Nov 20, 2026``); a datetime is first taken to the site's zone."""
