@@ -7,6 +7,7 @@ from datetime import timedelta
 from itertools import groupby
 from typing import Any
 from urllib.parse import urlsplit
+from xml.etree import ElementTree
 
 from generator.model import Incident
 from generator.parallel import Pending
@@ -136,15 +137,12 @@ def history_jobs(ctx: RenderContext) -> list[PageJob]:
 
 
 def render_sitemap(ctx: RenderContext) -> None:
-    pages = [p for p in ctx.files.paths() if p.endswith("index.html")]
-    lines = [
-        '<?xml version="1.0" encoding="UTF-8"?>',
-        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">',
-    ]
-    from xml.sax.saxutils import escape
-
-    for page in pages:
-        url = ctx.absolute(page.removesuffix("index.html"))
-        lines.append(f"  <url><loc>{escape(url)}</loc></url>")
-    lines.append("</urlset>")
-    ctx.files.add("sitemap.xml", "\n".join(lines) + "\n")
+    """sitemap.xml: every page's public URL (the 404 page is not a page to index)."""
+    urlset = ElementTree.Element("urlset", xmlns="http://www.sitemaps.org/schemas/sitemap/0.9")
+    for page in ctx.files.paths():
+        if page.endswith("index.html"):
+            url = ElementTree.SubElement(urlset, "url")
+            ElementTree.SubElement(url, "loc").text = ctx.absolute(page.removesuffix("index.html"))
+    ElementTree.indent(urlset)
+    xml = ElementTree.tostring(urlset, encoding="UTF-8", xml_declaration=True)
+    ctx.files.add("sitemap.xml", xml + b"\n")
