@@ -13,12 +13,12 @@ from pathlib import Path
 from generator import derive
 from generator.config import load_site
 from generator.content import IncidentCache, load_content
-from generator.facts import Facts, compute_facts
+from generator.derive import Facts, compute_facts
 from generator.model import Content
 from generator.output import SiteFiles
 from generator.problems import ContentError, Problem, Problems, UsageError
 from generator.render import i18n
-from generator.render.site import render_all
+from generator.render.context import render_all
 
 
 @dataclass(frozen=True)

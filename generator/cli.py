@@ -129,7 +129,7 @@ def _load_optional_setups() -> None:
     import importlib
 
     for module_name, attribute in [
-        ("generator.commands.edit", "setup"),
+        ("generator.commands.write", "setup"),
         ("generator.commands.serve", "setup"),
         ("generator.commands.init", "setup"),
     ]:

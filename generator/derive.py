@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cached_property
 
 from generator.model import (
     COMPONENT_STATUSES,
@@ -24,6 +25,7 @@ from generator.model import (
     severity,
 )
 from generator.problems import Problems
+from generator.uptime import ComponentUptime, compute_uptime
 
 # Overall indicators, best first, with Statuspage's descriptions.
 INDICATORS = ("none", "maintenance", "minor", "major", "critical")
@@ -54,7 +56,7 @@ class Phase:
 
 
 @dataclass(frozen=True)
-class Impact:
+class Hold:
     """A component held at ``status`` by an incident or maintenance during ``[start, end)``."""
 
     component_id: str
@@ -161,17 +163,20 @@ def active_phases(incident: Incident) -> list[Phase]:
     every = incident_phases(incident)
     first = every[0]
     if incident.started is not None:
-        if first.status in ACTIVE:
+        if first.status in HOLDING_STATUSES:
             # Impact began before the first post, or after it ("we expect problems from 14:00").
             every[0] = Phase(incident.started, first.end, first.status)
         elif incident.started < first.start:
             # Posted only after the fact (first update Monitoring or Resolved): the components
             # carried their status from `started` until that update.
             every.insert(0, Phase(incident.started, first.start, "investigating"))
-    return [p for p in every if p.status in ACTIVE and (p.end is None or p.start < p.end)]
+    return [p for p in every if p.status in HOLDING_STATUSES and (p.end is None or p.start < p.end)]
 
 
-ACTIVE = ("investigating", "identified")  # the statuses in which components carry their status
+HOLDING_STATUSES = (
+    "investigating",
+    "identified",
+)  # the statuses in which components carry their status
 
 
 # -- maintenance -------------------------------------------------------------------------------
@@ -245,7 +250,7 @@ def is_upcoming(incident: Incident, now: datetime) -> bool:
 # -- components --------------------------------------------------------------------------------
 
 
-def impacts(content: Content) -> list[Impact]:
+def impacts(content: Content) -> list[Hold]:
     """Every stretch of time a leaf component was held at a status by an incident."""
     site = content.site
     out = []
@@ -260,12 +265,12 @@ def impacts(content: Content) -> list[Impact]:
                     worst[leaf] = status
         for leaf, status in worst.items():
             for phase in phases:
-                out.append(Impact(leaf, phase.start, phase.end, status, incident.id))
+                out.append(Hold(leaf, phase.start, phase.end, status, incident.id))
     return out
 
 
 def component_statuses(
-    content: Content, now: datetime, held: Sequence[Impact] | None = None
+    content: Content, now: datetime, held: Sequence[Hold] | None = None
 ) -> dict[str, str]:
     """The status now of every component and group (``held``: :func:`impacts`, if known)."""
     site = content.site
@@ -369,3 +374,103 @@ def check_promises(content: Content, now: datetime, problems: Problems) -> None:
                     update.line,
                     "this update is dated in the future: check the time and its time zone",
                 )
+
+
+# -- the facts of one build ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IncidentFacts:
+    """What an incident or maintenance is at "now"."""
+
+    status: str  # investigating ... postmortem, or scheduled ... completed
+    impact: str  # none, minor, major, critical, or maintenance
+    active: bool  # unresolved incident, or maintenance in progress / verifying
+    upcoming: bool  # maintenance not yet started
+    overdue: bool  # a next_update promise has passed
+    started_at: datetime
+    resolved_at: datetime | None
+    monitoring_at: datetime | None
+    phases: tuple[Phase, ...]  # the status over time
+    update_statuses: tuple[str, ...]  # each update's resulting status, oldest first
+
+
+@dataclass(frozen=True)
+class Facts:
+    content: Content
+    now: datetime
+    incidents: dict[str, IncidentFacts]
+    component_status: dict[str, str]  # every component and group
+    indicator: str  # none, maintenance, minor, major, critical
+    impacts: tuple[Hold, ...]
+
+    @property
+    def description(self) -> str:
+        return INDICATOR_DESCRIPTIONS[self.indicator]
+
+    @cached_property
+    def uptime(self) -> dict[str, ComponentUptime]:
+        """90-day uptime of every component and group, computed once, when first needed."""
+        return compute_uptime(self.content.site, self.impacts, self.now)
+
+    def of(self, incident: Incident) -> IncidentFacts:
+        return self.incidents[incident.id]
+
+    @property
+    def active(self) -> list[Incident]:
+        """Unresolved incidents, newest first."""
+        return [
+            i
+            for i in self.content.incidents
+            if not i.is_maintenance and self.incidents[i.id].active
+        ]
+
+    @property
+    def maintenance_active(self) -> list[Incident]:
+        return sorted(
+            (i for i in self.content.incidents if i.is_maintenance and self.incidents[i.id].active),
+            key=lambda i: (i.maintenance_start, i.id),
+        )
+
+    @property
+    def maintenance_upcoming(self) -> list[Incident]:
+        return sorted(
+            (i for i in self.content.incidents if self.incidents[i.id].upcoming),
+            key=lambda i: (i.maintenance_start, i.id),
+        )
+
+
+def compute_facts(content: Content, now: datetime) -> Facts:
+    incidents = {}
+    for incident in content.incidents:
+        # Each incident's update statuses, worked out once and handed to what needs them.
+        effective = effective_statuses(incident)
+        if incident.is_maintenance:
+            phases = maintenance_phases(incident)
+            resolved = monitoring = None
+        else:
+            phases = incident_phases(incident, effective)
+            resolved = resolved_at(incident, effective)
+            monitoring = monitoring_at(incident, effective)
+        incidents[incident.id] = IncidentFacts(
+            status=status_at(incident, now),
+            impact=incident_impact(incident),
+            active=is_active(incident, now),
+            upcoming=is_upcoming(incident, now),
+            overdue=is_overdue(incident, now),
+            started_at=(incident.maintenance_start or started_at(incident)),
+            resolved_at=resolved,
+            monitoring_at=monitoring,
+            phases=tuple(phases),
+            update_statuses=tuple(status for _, status in effective),
+        )
+    held = tuple(impacts(content))
+    statuses = component_statuses(content, now, held)
+    return Facts(
+        content=content,
+        now=now,
+        incidents=incidents,
+        component_status=statuses,
+        indicator=overall_indicator(content, now, statuses),
+        impacts=held,
+    )

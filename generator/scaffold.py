@@ -1,6 +1,6 @@
 """Creating a new status-site repository (``statusgen init``).
 
-The files come from templates shipped inside the package (``generator/scaffold/``), so that
+The files come from templates shipped inside the package (``generator/site_template/``), so that
 ``pip install statusgen`` alone is enough to start a site. The result passes ``statusgen check``
 and builds as created; its workflows publish it (docs/publishing.md).
 """
@@ -149,7 +149,7 @@ def _validate(name: str | None, url: str, package: str) -> None:
 
 
 def _template_text(name: str) -> str:
-    return resources.files("generator").joinpath("scaffold", name).read_text(encoding="utf-8")
+    return resources.files("generator").joinpath("site_template", name).read_text(encoding="utf-8")
 
 
 def _fill(text: str, mapping: dict[str, str]) -> str:

@@ -15,9 +15,9 @@ from bisect import bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from generator.derive import Impact
 from generator.model import (
     COMPONENT_STATUSES,
     MAJOR,
@@ -25,6 +25,9 @@ from generator.model import (
     Site,
     severity,
 )
+
+if TYPE_CHECKING:  # derive imports this module; the hold type is only for annotations
+    from generator.derive import Hold
 
 DAYS = 90
 PARTIAL_WEIGHT = 0.3  # a partial outage counts as 30% down
@@ -97,7 +100,7 @@ def window_days(now: datetime, zone: ZoneInfo, days: int = DAYS) -> list[date]:
 
 
 def worst_segments(
-    impacts: Iterable[Impact], start: datetime, end: datetime
+    impacts: Iterable[Hold], start: datetime, end: datetime
 ) -> list[tuple[datetime, datetime, str]]:
     """The component's status over ``[start, end)`` as (from, to, worst status) segments.
 
@@ -143,7 +146,7 @@ def percent(counted: timedelta, major: timedelta, partial: timedelta) -> float |
 
 
 def _timeline(
-    impacts: Sequence[Impact], starts: list[date], bounds: list[datetime], first_counted: int
+    impacts: Sequence[Hold], starts: list[date], bounds: list[datetime], first_counted: int
 ) -> tuple[list[DayUptime], float | None]:
     """Per-day figures from the first counted day on, and the figure over the whole window."""
     count = len(starts)
@@ -201,13 +204,13 @@ def _mean(values: Iterable[float | None]) -> float | None:
 
 
 def compute_uptime(
-    site: Site, impacts: Iterable[Impact], now: datetime, days: int = DAYS
+    site: Site, impacts: Iterable[Hold], now: datetime, days: int = DAYS
 ) -> dict[str, ComponentUptime]:
     """Uptime of every component and group over the ``days`` local days ending with today."""
     zone = site.timezone
     dates = window_days(now, zone, days)
     bounds = [day_start(d, zone) for d in dates] + [now]
-    by_leaf: dict[str, list[Impact]] = {leaf.id: [] for leaf in site.leaves}
+    by_leaf: dict[str, list[Hold]] = {leaf.id: [] for leaf in site.leaves}
     for impact in impacts:
         if impact.component_id in by_leaf:
             by_leaf[impact.component_id].append(impact)

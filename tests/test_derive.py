@@ -10,7 +10,7 @@ import pytest
 
 from generator import derive
 from generator.build import check
-from generator.facts import Facts
+from generator.derive import Facts
 from generator.times import parse_time
 
 from .conftest import MakeSite

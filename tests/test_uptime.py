@@ -8,7 +8,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from generator.derive import Impact
+from generator.derive import Hold
 from generator.model import DEGRADED, MAJOR, PARTIAL, UNDER_MAINTENANCE, Component, Site
 from generator.uptime import NO_DATA, compute_uptime
 
@@ -35,8 +35,8 @@ def at(text: str, zone: str) -> datetime:
 
 def hit(
     component: str, start: datetime, end: datetime | None, status: str = MAJOR, incident: str = "x"
-) -> Impact:
-    return Impact(component, start, end, status, incident)
+) -> Hold:
+    return Hold(component, start, end, status, incident)
 
 
 def day_of(result, component: str, day: str):

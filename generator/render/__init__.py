@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator.render import api, badges, embed, feeds, hosting, ics, pages, uptime_api
-from generator.render.site import Renderer
+from generator.render.context import Renderer
 
 RENDERERS: list[Renderer] = [
     pages.render_pages,

@@ -23,7 +23,7 @@ from typing import Any
 
 from generator.derive import active_phases, maintenance_phases
 from generator.model import OPERATIONAL, Component, Incident, Update, severity
-from generator.render.site import RenderContext
+from generator.render.context import RenderContext
 
 HISTORY_LIMIT = 50  # incidents.json and scheduled-maintenances.json, as Statuspage
 API = "api/v2/"

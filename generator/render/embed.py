@@ -5,7 +5,7 @@ It is a theme template, so a site can restyle or reword it; its strings go throu
 
 from __future__ import annotations
 
-from generator.render.site import RenderContext, render_template
+from generator.render.context import RenderContext, render_template
 
 
 def render_embed(ctx: RenderContext) -> None:

@@ -19,9 +19,9 @@ from markupsafe import Markup, escape
 
 from generator import __version__
 from generator.model import Incident, Update
+from generator.render.context import RenderContext
 from generator.render.i18n import N_, site_title, translate
 from generator.render.pages import incidents_of
-from generator.render.site import RenderContext
 
 HISTORY_ENTRIES = 50
 # A component's feed holds its latest incidents: enough for any reader, and a feed that readers

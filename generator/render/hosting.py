@@ -8,7 +8,7 @@ Everything on a status site is public, so allowing every origin exposes nothing.
 
 from __future__ import annotations
 
-from generator.render.site import RenderContext
+from generator.render.context import RenderContext
 
 HEADERS = """\
 # Read by Cloudflare Pages (and Netlify); written by statusgen.

@@ -15,8 +15,8 @@ from icalendar import Calendar, Event
 
 from generator import __version__
 from generator.model import Incident
+from generator.render.context import RenderContext
 from generator.render.i18n import N_, site_title, translate
-from generator.render.site import RenderContext
 
 
 def render_calendar(ctx: RenderContext) -> None:

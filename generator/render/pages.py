@@ -11,7 +11,7 @@ from xml.etree import ElementTree
 
 from generator.model import Incident
 from generator.parallel import Pending
-from generator.render.site import RenderContext, render_page, render_template
+from generator.render.context import RenderContext, render_page, render_template
 from generator.render.theme import static_files
 
 HISTORY_PAGE_SIZE = 100  # incidents per history page

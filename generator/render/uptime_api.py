@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from generator.render.site import RenderContext
+from generator.render.context import RenderContext
 from generator.uptime import ComponentUptime
 
 DECIMALS = 4

@@ -24,7 +24,7 @@ import yaml
 from generator import derive
 from generator.config import ID_PATTERN, load_site
 from generator.content import incidents_dir, load_content, load_incident, normalize_status
-from generator.facts import Facts, compute_facts
+from generator.derive import Facts, compute_facts
 from generator.model import (
     IMPACT_TO_STATUS,
     IMPACTS,

@@ -16,7 +16,7 @@ from typing import Any
 from jinja2 import Environment
 from markupsafe import Markup
 
-from generator.facts import Facts
+from generator.derive import Facts
 from generator.markdown import render_markdown
 from generator.model import Content, Incident, Site, Update
 from generator.output import SiteFiles

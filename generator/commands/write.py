@@ -1,4 +1,4 @@
-"""``statusgen new|update|resolve|maintenance``: thin wrappers over :mod:`generator.editing`.
+"""``statusgen new|update|resolve|maintenance``: the CLI over :mod:`generator.incident_writer`.
 
 The message comes from ``--message``, else standard input when it is not a terminal, else the
 writer's ``$VISUAL``/``$EDITOR`` (prefilled with the default message); with none of these the
@@ -20,7 +20,7 @@ from generator.cli import EXIT_OK, add_now, add_source, report, resolve_now
 from generator.problems import UsageError
 
 if TYPE_CHECKING:  # the editing code is loaded only when a writing command runs
-    from generator import editing
+    from generator import incident_writer
 
 
 def _message(args: argparse.Namespace) -> str | None:
@@ -33,7 +33,7 @@ def _message(args: argparse.Namespace) -> str | None:
     return None
 
 
-def _editor() -> editing.MessageEditor | None:
+def _editor() -> incident_writer.MessageEditor | None:
     """Open the writer's editor on the default message, when someone is at a terminal."""
     command = os.environ.get("VISUAL") or os.environ.get("EDITOR")
     if not command or not sys.stdin.isatty():
@@ -58,7 +58,7 @@ def _editor() -> editing.MessageEditor | None:
     return edit
 
 
-def _show(written: editing.Written) -> int:
+def _show(written: incident_writer.Written) -> int:
     report(written.warnings)
     for line in written.summary():
         print(line)
@@ -66,10 +66,10 @@ def _show(written: editing.Written) -> int:
 
 
 def cmd_new(args: argparse.Namespace) -> int:
-    from generator import editing
+    from generator import incident_writer
 
     return _show(
-        editing.new_incident(
+        incident_writer.new_incident(
             args.source,
             args.title,
             args.component,
@@ -84,10 +84,10 @@ def cmd_new(args: argparse.Namespace) -> int:
 
 
 def cmd_update(args: argparse.Namespace) -> int:
-    from generator import editing
+    from generator import incident_writer
 
     return _show(
-        editing.post_update(
+        incident_writer.post_update(
             args.source,
             args.id,
             args.status,
@@ -100,20 +100,20 @@ def cmd_update(args: argparse.Namespace) -> int:
 
 
 def cmd_resolve(args: argparse.Namespace) -> int:
-    from generator import editing
+    from generator import incident_writer
 
     return _show(
-        editing.resolve_incident(
+        incident_writer.resolve_incident(
             args.source, args.id, resolve_now(args), message=_message(args), edit_message=_editor()
         )
     )
 
 
 def cmd_maintenance(args: argparse.Namespace) -> int:
-    from generator import editing
+    from generator import incident_writer
 
     return _show(
-        editing.new_maintenance(
+        incident_writer.new_maintenance(
             args.source,
             args.title,
             args.start,
