@@ -15,8 +15,8 @@ from generator.config import load_site
 from generator.content import IncidentCache, load_content
 from generator.derive import Facts, compute_facts
 from generator.model import Content
-from generator.output import SiteFiles
-from generator.problems import ContentError, Problem, Problems, UsageError
+from generator.output import SiteFiles, guard_output
+from generator.problems import ContentError, Problem, Problems
 from generator.render import i18n
 from generator.render.context import render_all
 
@@ -65,18 +65,3 @@ def build(
     checked = check(source, now, strict, cache)
     render(checked).write_atomically(output)
     return checked
-
-
-def guard_output(source: Path, output: Path) -> None:
-    """Refuse an output folder whose replacement would delete the site's own files."""
-    source, output = source.resolve(), output.resolve()
-    if output == source or output in source.parents:
-        raise UsageError(
-            f"the output folder {output} holds the site's own files; "
-            "choose another, e.g. --output _site"
-        )
-    if (output / "site.yaml").exists() or (output / "content").is_dir():
-        raise UsageError(
-            f"the output folder {output} looks like a site source (it has "
-            "site.yaml or content/); choose another, e.g. --output _site"
-        )

@@ -2,6 +2,12 @@
 
 Nothing touches the output folder until every file has been rendered; a path can never escape
 the output folder, and two renderers writing one path is an error.
+
+A build replaces its whole output folder, so it must never be pointed at a folder of the
+user's: the output may only be a new folder, an empty one (dotfiles aside, which are kept), or
+one that statusgen wrote itself, which it marks with :data:`MARKER` (as Sphinx marks its output
+with ``.buildinfo``). A folder that holds, or lies inside, the site's own ``site.yaml``,
+``content/`` or ``themes/`` is never an output, marked or not.
 """
 
 from __future__ import annotations
@@ -12,6 +18,17 @@ import tempfile
 from pathlib import Path, PurePosixPath
 
 from generator.parallel import map_ranges
+from generator.problems import ContentError, Problem, UsageError, display_path
+
+# Written into every output folder; its presence says the folder may be replaced by a build.
+MARKER = ".statusgen-output"
+MARKER_TEXT = (
+    "This folder is the output of `statusgen build`. Each build replaces all of it (files whose\n"
+    "names start with a dot are kept), so do not keep anything else here.\n"
+)
+# What a build of statusgen 0.1 (which wrote no marker) always left in its output folder.
+_UNMARKED_OUTPUT = ("index.html", "embed.js", "_headers", "api/v2/summary.json")
+SOURCE_ENTRIES = ("site.yaml", "content", "themes")
 
 
 class OutputConflict(ValueError):
@@ -40,8 +57,22 @@ class SiteFiles:
         return sorted(self._files)
 
     def write_atomically(self, output: Path) -> None:
-        """Write every file to a fresh folder beside ``output``, then swap it in."""
-        output = output.resolve()
+        """Write every file to a fresh folder beside ``output``, then swap it in.
+
+        A fault of the machine (a read-only folder, a full disk, a file where a folder should
+        be) is a problem naming the path, with the previous output left as it was.
+        """
+        try:
+            self._write_atomically(output.resolve())
+        except OSError as exc:
+            shown = display_path(output)
+            cause = exc.strerror or str(exc)
+            if exc.filename and display_path(Path(exc.filename)) != shown:
+                cause += f" ({display_path(Path(exc.filename))})"
+            problem = Problem(shown, 0, "error", f"cannot write the site here: {cause}")
+            raise ContentError([problem]) from None
+
+    def _write_atomically(self, output: Path) -> None:
         output.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
         paths = self.paths()
@@ -58,6 +89,7 @@ class SiteFiles:
         try:
             # Thousands of small files: the file system is the bottleneck; spread over the cores.
             map_ranges(write, len(paths))
+            (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
             # Keep dotfiles an operator put in the output (.nojekyll, .well-known, .git).
             if output.is_dir():
                 for kept in output.iterdir():
@@ -65,15 +97,60 @@ class SiteFiles:
                         _copy(kept, staging / kept.name)
             os.chmod(staging, 0o755)  # mkdtemp's 0700 would hide the site from a web server
             retired = None
+            _refuse_foreign(output)  # again: the folder may have changed while we rendered
             if output.exists():
                 retired = output.parent / f".{output.name}.old-{os.getpid()}"
                 os.replace(output, retired)
-            os.replace(staging, output)
+            try:
+                os.replace(staging, output)
+            except BaseException:
+                if retired is not None:  # put the previous site back where it was
+                    os.replace(retired, output)
+                raise
             if retired is not None:
                 shutil.rmtree(retired, ignore_errors=True)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
+
+
+def guard_output(source: Path, output: Path) -> None:
+    """Refuse an output folder whose replacement would delete anything of the user's."""
+    source, output = source.resolve(), output.resolve()
+    shown = display_path(output)
+    for name in SOURCE_ENTRIES:
+        entry = (source / name).resolve()
+        if output == entry or output in entry.parents:
+            raise UsageError(
+                f"refusing to build into {shown}: it holds the site's own {name}, which the "
+                "build would replace; choose a folder of its own, e.g. --output _site"
+            )
+        if entry in output.parents:
+            raise UsageError(
+                f"refusing to build into {shown}: it lies inside the site's {name}/ folder; "
+                "choose a folder outside it, e.g. --output _site"
+            )
+    _refuse_foreign(output)
+
+
+def _refuse_foreign(output: Path) -> None:
+    """Refuse a file, or a folder holding files statusgen did not write."""
+    shown = display_path(output)
+    if output.exists() and not output.is_dir():
+        raise UsageError(
+            f"refusing to build into {shown}: it is a file, and a build writes a folder; "
+            "choose another path, e.g. --output _site"
+        )
+    if not output.is_dir() or (output / MARKER).is_file():
+        return
+    own = [p for p in sorted(output.iterdir()) if not p.name.startswith(".")]
+    if own and not all((output / name).is_file() for name in _UNMARKED_OUTPUT):
+        names = ", ".join(p.name for p in own[:3]) + (", ..." if len(own) > 3 else "")
+        raise UsageError(
+            f"refusing to replace {shown}: it holds files that statusgen did not write "
+            f"({names}), and a build replaces its whole output folder; choose a new or "
+            "empty folder, e.g. --output _site"
+        )
 
 
 def _copy(source: Path, target: Path) -> None:

@@ -124,7 +124,7 @@ def test_output_dotfiles_are_kept_and_stale_files_removed(
 ) -> None:
     site = make_site()
     out = tmp_path / "out"
-    out.mkdir()
+    build(site, out, NOW)
     (out / ".nojekyll").write_text("")
     (out / "stale.html").write_text("old")
     build(site, out, NOW)
