@@ -15,6 +15,7 @@ import pytest
 from generator.build import build
 from generator.render.formatting import Formatter
 from generator.times import parse_now
+from tests.tooling import missing
 
 REPO = Path(__file__).resolve().parent.parent
 
@@ -158,7 +159,6 @@ console.log(JSON.stringify(added));
 """
 
 
-@pytest.mark.skipif(shutil.which("node") is None, reason="needs node")
 @pytest.mark.parametrize(
     ("zone", "expected"),
     [
@@ -170,11 +170,14 @@ console.log(JSON.stringify(added));
 def test_local_time_script_adds_the_readers_time(
     tmp_path: Path, zone: str, expected: list[str]
 ) -> None:
+    node = shutil.which("node")
+    if node is None:
+        missing("Node.js not found: apt-get install nodejs (it runs the local-time script)")
     harness = tmp_path / "harness.js"
     harness.write_text(LOCAL_TIME_HARNESS, encoding="utf-8")
     script = REPO / "themes" / "default" / "templates" / "local-time.js"
     result = subprocess.run(
-        ["node", str(harness), str(script)],
+        [node, str(harness), str(script)],
         capture_output=True,
         text=True,
         env={"TZ": zone, "PATH": "/usr/bin:/bin"},
