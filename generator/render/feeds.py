@@ -12,6 +12,7 @@ Entry ids are the incident's URL (and the update's anchor): they never change on
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from feedgen.feed import FeedGenerator
@@ -40,8 +41,9 @@ def status_label(ctx: RenderContext, incident: Incident, update: Update) -> str:
 
 
 def update_html(ctx: RenderContext, incident: Incident, update: Update) -> Markup:
-    """``<p><small>time</small><br><strong>Status</strong> - text</p>``, as Statuspage writes."""
-    lead = Markup("<small>{}</small><br><strong>{}</strong> - ").format(
+    """``<p><small>time</small> — <strong>Status</strong> - text</p>``: Statuspage's form, with a
+    separator that survives a bridge stripping the tags ("4:10 PM CET — Identified - ...")."""
+    lead = Markup("<small>{}</small> — <strong>{}</strong> - ").format(
         ctx.fmt.datetime_text(update.time), status_label(ctx, incident, update)
     )
     body = ctx.html(incident, update)
@@ -74,17 +76,30 @@ def _feed(
     return feed
 
 
-def _write(ctx: RenderContext, feed: FeedGenerator, base: str) -> None:
+def _write(ctx: RenderContext, feed: FeedGenerator, base: str, page: str) -> None:
     ctx.files.add(f"{base}.atom", feed.atom_str(pretty=True))
-    rss = _rss_variant(ctx, feed, base)
-    ctx.files.add(f"{base}.rss", rss.rss_str(pretty=True))
-
-
-def _rss_variant(ctx: RenderContext, feed: FeedGenerator, base: str) -> FeedGenerator:
-    # The self link must name the RSS file in the RSS feed.
+    # The RSS feed's self link names the RSS file; feedgen takes the channel's <link> from the
+    # last link added, which must be the page (the site), not the feed.
     feed.link(href=ctx.absolute(f"{base}.rss"), rel="self", replace=True)
-    feed.link(href=feed.link()[0]["href"], rel="alternate")
-    return feed
+    feed.link(href=ctx.absolute(page), rel="alternate")
+    ctx.files.add(f"{base}.rss", _hex_references(feed.rss_str(pretty=True)))
+
+
+_PLAIN_TEXT = re.compile(rb"<title>[^<]*</title>|<description>[^<]*</description>")
+
+
+def _hex_references(rss: bytes) -> bytes:
+    """Plain text in RSS (titles, the channel's description) is read as HTML by some
+    aggregators and as text by others; the RSS Best Practices Profile asks for ``&#x26;`` and
+    ``&#x3C;`` there, which both read the same. Items' descriptions are HTML and stay as they
+    are."""
+
+    def encode(match: re.Match[bytes]) -> bytes:
+        return match[0].replace(b"&amp;", b"&#x26;").replace(b"&lt;", b"&#x3C;")
+
+    head, item, items = rss.partition(b"<item>")
+    channel = _PLAIN_TEXT.sub(encode, head)
+    return channel + item + re.sub(rb"<title>[^<]*</title>", encode, items)
 
 
 def _incident_feed(
@@ -108,15 +123,18 @@ def _incident_feed(
         entry.id(url)
         entry.guid(url, permalink=True)
         entry.title(incident.title)
+        entry.author(name=ctx.site.name, uri=ctx.site.url)  # RFC 4287 requires one
         entry.link(href=url)
         entry.published(incident.first_update.time)
         entry.updated(incident.latest_update.time)
         # One incident stands in the history feed and in each of its components' feeds.
         if incident.id not in html_of:
             html_of[incident.id] = incident_html(ctx, incident)
-        entry.content(html_of[incident.id], type="html")
+        # description() first: it also sets the Atom content, without a type; content() then
+        # sets the Atom content again, declared as HTML.
         entry.description(html_of[incident.id])
-    _write(ctx, feed, base)
+        entry.content(html_of[incident.id], type="html")
+    _write(ctx, feed, base, page)
 
 
 def render_feeds(ctx: RenderContext) -> None:
@@ -157,13 +175,14 @@ def render_update_feed(ctx: RenderContext) -> None:
         entry.id(url)
         entry.guid(url, permalink=True)
         entry.title(f"{label}: {incident.title}")
+        entry.author(name=site.name, uri=site.url)
         entry.link(href=url)
         entry.published(update.time)
         entry.updated(update.time)
         html = str(update_html(ctx, incident, update))
-        entry.content(html, type="html")
         entry.description(html)
-    _write(ctx, feed, "updates")
+        entry.content(html, type="html")
+    _write(ctx, feed, "updates", "")
 
 
 __all__ = ["render_feeds", "incident_html", "update_html", "escape"]
