@@ -308,6 +308,10 @@ def overall_indicator(
 
 # -- warnings ----------------------------------------------------------------------------------
 
+# A maintenance may start a little early; an update saying it started half a day or more before
+# its window is far more likely a wrong date (a typo, or the announcement's day).
+EARLY_START = timedelta(hours=12)
+
 
 def describe_delay(delta: timedelta) -> str:
     """``1 minute``, ``2 hours 5 minutes``, ``3 days 4 hours``: the two largest units."""
@@ -368,6 +372,19 @@ def check_promises(content: Content, now: datetime, problems: Problems) -> None:
                 "--message ...)",
             )
         for update in incident.updates:
+            if (
+                incident.maintenance_start is not None
+                and update.status in ("in_progress", "verifying", "completed")
+                and incident.maintenance_start - update.time > EARLY_START
+            ):
+                early = describe_delay(incident.maintenance_start - update.time)
+                problems.warning(
+                    incident.path,
+                    update.line,
+                    f"this {update.status.replace('_', ' ')} update is dated {early} before "
+                    "the maintenance window opens, and takes over from the clock from then "
+                    "on: check its date, or move the window's start",
+                )
             if update.time - now > timedelta(minutes=5):
                 problems.warning(
                     incident.path,
