@@ -31,7 +31,7 @@ from generator.model import (
     Update,
 )
 from generator.parallel import map_ranges
-from generator.problems import Problem, Problems
+from generator.problems import Problem, Problems, display_path
 from generator.times import UTC, TimeError, parse_time
 
 FRONT_MATTER_KEYS = ("title", "components", "impact", "started", "next_update", "maintenance")
@@ -80,9 +80,13 @@ def load_content(site: Site, problems: Problems, cache: IncidentCache | None = N
     folder = incidents_dir(site.source)
     paths = []
     if folder.is_dir():
-        paths = [
-            p for p in sorted(folder.iterdir()) if p.suffix == ".md" and not p.name.startswith(".")
-        ]
+        for entry in sorted(folder.iterdir()):
+            if entry.name.startswith(".") or entry.name.endswith("~"):
+                continue  # editors' and git's own files (.x.md.swp, x.md~)
+            if entry.suffix == ".md" and entry.is_file():
+                paths.append(entry)
+            else:
+                _not_an_incident_file(entry, problems)
 
     def read(start: int, stop: int) -> tuple[list[Incident], list[Problem]]:
         incidents: list[Incident] = []
@@ -111,6 +115,35 @@ def load_content(site: Site, problems: Problems, cache: IncidentCache | None = N
     return Content(site=site, incidents=tuple(incidents))
 
 
+# A line meant as the '---' fence: dashes, en or em dashes, or underscores, spaced or not.
+_MISTYPED_FENCE = re.compile(r"^\s*(?:[-–—_]\s*){1,6}$")
+
+
+def _not_an_incident_file(entry: Path, problems: Problems) -> None:
+    """Something in content/incidents/ that would be silently ignored: a file saved without
+    ``.md`` (the GitHub web editor adds none), with another extension, or a folder."""
+    if entry.is_dir():
+        problems.error(
+            entry,
+            0,
+            "a folder in content/incidents/ is not read: incidents are files directly in "
+            f"content/incidents/; move its .md files up (git mv {display_path(entry)}/*.md "
+            f"{display_path(entry.parent)}/)",
+        )
+        return
+    markdown = entry.suffix.lower() in _MARKDOWN_SUFFIXES
+    renamed = entry.with_name((entry.stem if markdown else entry.name) + ".md")
+    problems.error(
+        entry,
+        0,
+        "this file is not read: the name of an incident file ends in .md; rename it "
+        f"(git mv {display_path(entry)} {display_path(renamed)})",
+    )
+
+
+_MARKDOWN_SUFFIXES = (".markdown", ".mdown", ".mkd", ".txt", ".md")
+
+
 def normalize_status(word: str) -> str:
     return re.sub(r"[\s_-]+", "_", word.strip().lower())
 
@@ -133,6 +166,11 @@ def load_incident(path: Path, site: Site, problems: Problems) -> Incident | None
         return None
     text = text.lstrip("\ufeff")
     lines = text.splitlines()
+    if lines and _MISTYPED_FENCE.match(lines[0]) and lines[0].strip() != "---":
+        problems.error(
+            path, 1, f"front matter starts with '---' (three dashes), not {lines[0].strip()!r}"
+        )
+        return None
     if not lines or lines[0].strip() != "---":
         problems.error(
             path,
@@ -145,7 +183,16 @@ def load_incident(path: Path, site: Site, problems: Problems) -> Incident | None
     try:
         end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
     except StopIteration:
-        problems.error(path, 1, "the front matter is not closed: add a line '---' after it")
+        mistyped = next((i for i in range(1, len(lines)) if _MISTYPED_FENCE.match(lines[i])), None)
+        if mistyped is not None:
+            problems.error(
+                path,
+                mistyped + 1,
+                "front matter ends with a line '---' (three dashes), not "
+                f"{lines[mistyped].strip()!r}",
+            )
+        else:
+            problems.error(path, 1, "the front matter is not closed: add a line '---' after it")
         return None
     zone = site.timezone
     try:

@@ -1,26 +1,27 @@
 """Reading the times that writers type, in the site's time zone.
 
-Accepted: ``2026-11-20 14:05``, ``2026-11-20 14:05:30``, either followed by ``UTC``, ``Z`` or an
-offset such as ``+01:00``, and ISO 8601 (``2026-11-20T14:05Z``). A time without a zone is read in
-the site's zone; a wall time that occurs twice (clocks going back) is its first occurrence, and
-one that does not exist (clocks going forward) is an error.
+Accepted: ``2026-11-20 14:05``, ``2026-11-20 14:05:30``, either followed by ``UTC``, ``Z``, an
+offset such as ``+01:00`` or an IANA zone name such as ``Europe/Berlin``, and ISO 8601
+(``2026-11-20T14:05Z``). A time without a zone is read in the site's zone, one with a zone name
+in that zone; a wall time that occurs twice (clocks going back) is its first occurrence, and one
+that does not exist (clocks going forward) is an error.
 """
 
 from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 ACCEPTED_FORMS = (
     "2026-11-20 14:05, 2026-11-20 14:05:30, 2026-11-20 14:05 UTC, "
-    "2026-11-20 14:05 +01:00 or 2026-11-20T14:05Z"
+    "2026-11-20 14:05 +01:00, 2026-11-20 14:05 Europe/Berlin or 2026-11-20T14:05Z"
 )
 
 _TIME = re.compile(
     r"""^(?P<date>\d{4}-\d{2}-\d{2})[T ]\s*
         (?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.(?P<frac>\d{1,6}))?)?
-        \s*(?P<zone>UTC|Z|[+-]\d{2}:?\d{2})?$""",
+        \s*(?:(?P<zone>UTC|Z|[+-]\d{2}:?\d{2})|\s(?P<iana>[A-Za-z][A-Za-z_]*(?:/[A-Za-z0-9_+-]+)+))?$""",
     re.VERBOSE | re.IGNORECASE,
 )
 
@@ -35,6 +36,12 @@ def parse_time(text: str, zone: tzinfo) -> datetime:
     """Read a written time as an aware datetime; naive times are in ``zone``."""
     match = _TIME.match(text.strip())
     if not match:
+        clock = re.fullmatch(r"\d{1,2}:\d{2}(?::\d{2})?", text.strip())
+        if clock:
+            raise TimeError(
+                f"{text.strip()!r} is a time of day without a date: write the date too, "
+                f"e.g. 2026-11-20 {text.strip()}"
+            )
         raise TimeError(f"cannot read the time {text.strip()!r}; write it as {ACCEPTED_FORMS}")
     try:
         day = date.fromisoformat(match["date"])
@@ -52,6 +59,15 @@ def parse_time(text: str, zone: tzinfo) -> datetime:
     written_zone = match["zone"]
     if written_zone:
         return naive.replace(tzinfo=_fixed_zone(written_zone))
+    if match["iana"]:
+        try:
+            named = ZoneInfo(match["iana"])
+        except (ZoneInfoNotFoundError, ValueError):
+            raise TimeError(
+                f"unknown time zone {match['iana']!r} in {text.strip()!r}; use an IANA name "
+                "such as Europe/Berlin, an offset such as +01:00, or UTC"
+            ) from None
+        return localize(naive, named, text.strip())
     return localize(naive, zone, text.strip())
 
 

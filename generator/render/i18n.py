@@ -97,6 +97,11 @@ def translate(language: str, message: str, **values: str) -> str:
     return translations(language).gettext(message) % values
 
 
+def translate_text(language: str, message: str) -> str:
+    """``message`` in ``language``, as it is: for texts with ``{placeholders}`` of their own."""
+    return translations(language).gettext(message)
+
+
 def site_title(site: Site) -> str:
     """The site's title as the pages show it: "<name> Status" in the site's language."""
     return translate(site.language, N_("%(name)s Status"), name=site.name)
