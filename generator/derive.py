@@ -10,37 +10,24 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import cached_property
 
-from generator.model import (
+from generator.model import Content, Incident, Site, Update
+from generator.problems import Problems
+from generator.statuses import (
     COMPONENT_STATUSES,
+    HOLDING_STATUSES,
     IMPACTS,
+    INDICATOR,
+    INDICATORS,
+    MAINTENANCE_EXPLICIT_STATUSES,
+    MAINTENANCE_HOLDING_STATUSES,
     OPERATIONAL,
     STATUS_TO_IMPACT,
-    UNDER_MAINTENANCE,
+    STATUS_TO_INDICATOR,
     UNRESOLVED,
     UPDATE,
-    Content,
-    Incident,
-    Site,
-    Update,
     severity,
 )
-from generator.problems import Problems
 from generator.uptime import ComponentUptime, compute_uptime
-
-# Overall indicators, best first, with Statuspage's descriptions.
-INDICATORS = ("none", "maintenance", "minor", "major", "critical")
-INDICATOR_DESCRIPTIONS = {
-    "none": "All Systems Operational",
-    "maintenance": "Service Under Maintenance",
-    "minor": "Minor Service Outage",
-    "major": "Partial System Outage",
-    "critical": "Major System Outage",
-}
-_STATUS_TO_INDICATOR = {
-    OPERATIONAL: "none",
-    UNDER_MAINTENANCE: "maintenance",
-    **STATUS_TO_IMPACT,
-}
 
 
 @dataclass(frozen=True)
@@ -159,7 +146,7 @@ def active_phases(incident: Incident) -> list[Phase]:
     while in progress or verifying.
     """
     if incident.is_maintenance:
-        return [p for p in maintenance_phases(incident) if p.status in ("in_progress", "verifying")]
+        return [p for p in maintenance_phases(incident) if p.status in MAINTENANCE_HOLDING_STATUSES]
     every = incident_phases(incident)
     first = every[0]
     if incident.started is not None:
@@ -173,16 +160,7 @@ def active_phases(incident: Incident) -> list[Phase]:
     return [p for p in every if p.status in HOLDING_STATUSES and (p.end is None or p.start < p.end)]
 
 
-HOLDING_STATUSES = (
-    "investigating",
-    "identified",
-)  # the statuses in which components carry their status
-
-
 # -- maintenance -------------------------------------------------------------------------------
-
-
-_EXPLICIT = ("in_progress", "verifying", "completed")
 
 
 def maintenance_phases(incident: Incident) -> list[Phase]:
@@ -192,7 +170,7 @@ def maintenance_phases(incident: Incident) -> list[Phase]:
     update saying In progress, Verifying or Completed overrides the clock from its own time on.
     """
     assert incident.maintenance_start is not None and incident.maintenance_end is not None
-    explicit = [u for u in incident.updates if u.status in _EXPLICIT]
+    explicit = [u for u in incident.updates if u.status in MAINTENANCE_EXPLICIT_STATUSES]
     takeover = explicit[0].time if explicit else None
     clock = [
         Phase(_EPOCH, incident.maintenance_start, "scheduled"),
@@ -239,7 +217,7 @@ def status_at(incident: Incident, now: datetime) -> str:
 def is_active(incident: Incident, now: datetime) -> bool:
     """Unresolved incident, or maintenance in progress or verifying."""
     if incident.is_maintenance:
-        return maintenance_status(incident, now) in ("in_progress", "verifying")
+        return maintenance_status(incident, now) in MAINTENANCE_HOLDING_STATUSES
     return is_unresolved(incident)
 
 
@@ -296,7 +274,7 @@ def overall_indicator(
     :func:`component_statuses`, if known."""
     if statuses is None:
         statuses = component_statuses(content, now)
-    ranks = [INDICATORS.index(_STATUS_TO_INDICATOR[s]) for s in statuses.values()]
+    ranks = [INDICATORS.index(STATUS_TO_INDICATOR[s]) for s in statuses.values()]
     for incident in content.incidents:
         if is_unresolved(incident):
             impact = incident_impact(incident)
@@ -406,7 +384,7 @@ class Facts:
 
     @property
     def description(self) -> str:
-        return INDICATOR_DESCRIPTIONS[self.indicator]
+        return INDICATOR[self.indicator].word
 
     @cached_property
     def uptime(self) -> dict[str, ComponentUptime]:

@@ -21,23 +21,24 @@ from pathlib import Path
 
 import yaml
 
-from generator import derive
+from generator import derive, statuses
 from generator.config import ID_PATTERN, load_site
 from generator.content import incidents_dir, load_content, load_incident, normalize_status
 from generator.derive import Facts, compute_facts
-from generator.model import (
+from generator.model import Incident, Site
+from generator.problems import ContentError, Problem, Problems, UsageError, display_path
+from generator.statuses import (
+    FINISHED,
     IMPACT_TO_STATUS,
     IMPACTS,
     INCIDENT_COMPONENT_STATUSES,
     INCIDENT_STATUSES,
     MAINTENANCE_COMPONENT_STATUSES,
+    MAINTENANCE_HOLDING_STATUSES,
     MAINTENANCE_STATUSES,
     UNRESOLVED,
     UPDATE,
-    Incident,
-    Site,
 )
-from generator.problems import ContentError, Problem, Problems, UsageError, display_path
 from generator.times import TimeError, is_ambiguous, localize, parse_duration, parse_time
 
 # What outage communicators advise: acknowledge and apologise, say plainly what is known and what
@@ -67,7 +68,6 @@ DEFAULT_MESSAGES = {
 NEXT_PROMISED = "We will post the next update by {time}."
 NEXT_UNKNOWN = "We will post another update as soon as we know more."
 NEXT_FORMS = "30m, 1h, 1h30m, 14:30 or a full time such as 2026-11-20 14:30"
-FINISHED = ("resolved", "postmortem", "completed")
 
 # Given the default message, returns the one to post (the writer's editor, say).
 MessageEditor = Callable[[str], str]
@@ -86,12 +86,12 @@ class Written:
         """Lines for the writer: the file, the status line on the site, the overall status."""
         incident, site = self.incident, self.facts.content.site
         state = self.facts.of(incident)
-        status = state.status.replace("_", " ").capitalize()
+        status = statuses.word(state.status)
         lines = [f"wrote {display_path(self.path)}", f"on the site: {incident.title} — {status}"]
         for listed, component_status in incident.components:
             name = site.by_id[listed].name if listed in site.by_id else listed
             shown = self.facts.component_status.get(listed, component_status)
-            lines.append(f"  {name}: {shown.replace('_', ' ')}")
+            lines.append(f"  {name}: {statuses.word(shown).lower()}")
         if incident.is_maintenance and incident.maintenance_start and incident.maintenance_end:
             lines.append(
                 f"window: {format_time(incident.maintenance_start, site)} to "
@@ -174,7 +174,7 @@ def default_message(
     """The message posted when the writer gives none: the site's own, else the built-in one."""
     template = dict(site.messages).get(status) or DEFAULT_MESSAGES[status]
     promise = ""
-    if status in UNRESOLVED or status in (UPDATE, "in_progress", "verifying"):
+    if status in UNRESOLVED or status == UPDATE or status in MAINTENANCE_HOLDING_STATUSES:
         promise = (
             NEXT_PROMISED.format(time=_zone_label(next_update, site.timezone))
             if next_update is not None
@@ -265,7 +265,7 @@ def parse_status(text: str, maintenance: bool) -> str:
 
 def heading_status(status: str) -> str:
     """How a status is written in an update heading: ``In progress``."""
-    return status.replace("_", " ").capitalize()
+    return statuses.word(status)
 
 
 def slugify(title: str, limit: int = 50) -> str:

@@ -18,20 +18,14 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from generator.model import (
-    COMPONENT_STATUSES,
-    MAJOR,
-    PARTIAL,
-    Site,
-    severity,
-)
+from generator.model import Site
+from generator.statuses import COMPONENT_STATUSES, MAJOR, NO_DATA, PARTIAL, severity
 
 if TYPE_CHECKING:  # derive imports this module; the hold type is only for annotations
     from generator.derive import Hold
 
 DAYS = 90
 PARTIAL_WEIGHT = 0.3  # a partial outage counts as 30% down
-NO_DATA = "no_data"  # the state of a day that is not counted
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from typing import Any
 from jinja2 import Environment
 from markupsafe import Markup
 
+from generator import statuses
 from generator.derive import Facts
 from generator.markdown import render_markdown
 from generator.model import Content, Incident, Site, Update
@@ -51,6 +52,7 @@ class RenderContext:
 
         i18n.install(env, self.site.language)
         env.globals["status_icon"] = status_icon
+        env.globals["status_shape"] = statuses.shape
         return env
 
     def html(self, incident: Incident, update: Update) -> Markup:
@@ -92,40 +94,18 @@ class RenderContext:
 
 Renderer = Callable[[RenderContext], None]
 
-# Each status's icon in the theme's sprite (base.html): the shape tells the status as well as
-# the colour does, so nothing depends on colour alone.
-ICON_SHAPES = {
-    "operational": "ok",
-    "none": "ok",
-    "resolved": "ok",
-    "postmortem": "ok",
-    "completed": "ok",
-    "under_maintenance": "mt",
-    "maintenance": "mt",
-    "scheduled": "mt",
-    "in_progress": "mt",
-    "verifying": "mt",
-    "degraded_performance": "dg",
-    "minor": "dg",
-    "monitoring": "dg",
-    "partial_outage": "po",
-    "major": "po",
-    "identified": "po",
-    "major_outage": "mo",
-    "critical": "mo",
-    "investigating": "mo",
-}
+# Each shape's icon in the theme's sprite (base.html), made once.
 _ICONS = {
-    status: Markup(
+    shape: Markup(
         f'<svg class="i" aria-hidden="true" focusable="false"><use href="#i-{shape}"/></svg>'
     )
-    for status, shape in ICON_SHAPES.items()
+    for shape in sorted({status.shape for status in statuses.SHOWN.values()})
 }
 
 
 def status_icon(status: str) -> Markup:
     """The inline icon for a status (templates call it as ``m.icon(status)``)."""
-    return _ICONS.get(status, _ICONS["degraded_performance"])
+    return _ICONS[statuses.shape(status)]
 
 
 def render_page(ctx: RenderContext, template: str, path: str, **values: Any) -> str:
