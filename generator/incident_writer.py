@@ -470,10 +470,11 @@ def _commit(site: Site, path: Path, before: bytes | None, after: str, now: datet
     content = load_content(site, others)
     if not any(i.id == incident.id for i in content.incidents):
         content = type(content)(site, (incident, *content.incidents))
-    derive.check_promises(content, now, problems)
+    facts = compute_facts(content, now)
+    derive.check_promises(facts, problems)
     mine = display_path(path)
     warnings = [p for p in problems.sorted() if p.path == mine]
-    return Written(path, incident, compute_facts(content, now), warnings)
+    return Written(path, incident, facts, warnings)
 
 
 def _minute(now: datetime) -> datetime:

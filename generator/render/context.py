@@ -83,13 +83,8 @@ class RenderContext:
         return [self.content.incidents[n] for n in chosen]
 
     def update_anchor(self, incident: Incident, update: Update) -> str:
-        """A stable fragment id for an update: its time, and ``-2``, ``-3`` for later updates
-        at the same time, so adding one never renames those already published."""
-        stamp = update.time.strftime("%Y%m%dT%H%M%SZ")
-        same = [u for u in incident.updates if u.time == update.time]  # oldest first
-        number = same.index(update) + 1
-        suffix = "" if number == 1 else f"-{number}"
-        return f"update-{stamp}{suffix}"
+        """An update's stable fragment id (see :class:`generator.derive.UpdateFacts`)."""
+        return self.facts.of(incident).of(update).anchor
 
 
 Renderer = Callable[[RenderContext], None]

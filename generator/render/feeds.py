@@ -21,7 +21,6 @@ from generator import __version__
 from generator.model import Incident, Update
 from generator.render.context import RenderContext
 from generator.render.i18n import N_, site_title, translate
-from generator.render.pages import incidents_of
 
 HISTORY_ENTRIES = 50
 # A component's feed holds its latest incidents: enough for any reader, and a feed that readers
@@ -134,7 +133,7 @@ def render_feeds(ctx: RenderContext) -> None:
             f"components/{component.id}/history",
             f"{title} - {component.name}",
             f"components/{component.id}/",
-            incidents_of(ctx, component.id),
+            list(ctx.facts.incidents_of(component.id)),
             COMPONENT_ENTRIES,
             html_of,
         )
