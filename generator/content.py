@@ -421,7 +421,6 @@ def _read_updates(
                 line=file_line,
                 position=position,
                 html=html,
-                written_status=match["status"].strip(),
             )
         )
     return updates

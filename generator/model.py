@@ -111,8 +111,7 @@ class Update:
     body: str  # Markdown, as written
     line: int  # the line of its heading
     position: int  # 0 for the update highest in the file
-    written_status: str = ""  # the status word as the writer typed it
-    html: str = ""  # ``body`` as safe HTML (raw HTML escaped, unsafe links dropped)
+    html: str = ""  # ``body`` as safe HTML (raw HTML escaped, unsafe links dropped), as read
 
 
 @dataclass(frozen=True)

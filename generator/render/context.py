@@ -18,7 +18,6 @@ from markupsafe import Markup
 
 from generator import statuses
 from generator.derive import Facts
-from generator.markdown import render_markdown
 from generator.model import Content, Incident, Site, Update
 from generator.output import SiteFiles
 from generator.render.formatting import Formatter
@@ -33,7 +32,6 @@ class RenderContext:
     facts: Facts
     now: datetime
     files: SiteFiles
-    _markdown: dict[tuple[str, int], Markup] = field(default_factory=dict)
     # Work started on other cores, finished once every renderer has run (see render_all).
     finishers: list[Callable[[], None]] = field(default_factory=list)
 
@@ -55,15 +53,9 @@ class RenderContext:
         env.globals["status_shape"] = statuses.shape
         return env
 
-    def html(self, incident: Incident, update: Update) -> Markup:
-        """An update's text as safe HTML, rendered once per build."""
-        key = (incident.id, update.position)
-        if key not in self._markdown:
-            # Content read from files carries its HTML; an Update made in code may not.
-            self._markdown[key] = (
-                Markup(update.html) if update.html else render_markdown(update.body)
-            )
-        return self._markdown[key]
+    def html(self, update: Update) -> Markup:
+        """An update's text as the safe HTML the reader made of it (content.py)."""
+        return Markup(update.html)
 
     def absolute(self, path: str) -> str:
         """The public URL of an output path ('' for the home page)."""

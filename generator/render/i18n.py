@@ -66,14 +66,29 @@ def site_title(site: Site) -> str:
     return translate(site.language, N_("%(name)s Status"), name=site.name)
 
 
+@cache
+def status_words(language: str) -> dict[str, str]:
+    """The word of every status and indicator of :mod:`generator.statuses` in ``language``,
+    translated once: pages and feeds show them thousands of times."""
+    chosen = translations(language)
+    return {key: chosen.gettext(status.word) for key, status in statuses.SHOWN.items()}
+
+
+@cache
+def impact_words(language: str) -> dict[str, str]:
+    """The word of every impact in ``language``."""
+    chosen = translations(language)
+    return {key: chosen.gettext(status.word) for key, status in statuses.IMPACT.items()}
+
+
 def install(env: Environment, language: str) -> None:
     """Make ``_()``, ``gettext`` and ``ngettext`` available to templates for ``language``,
-    and the translated words of :mod:`generator.statuses` (``status_words``, ``impact_words``)
-    that pages and feeds show, translated once per build: pages use them thousands of times."""
+    and the translated words of the statuses and impacts (``status_words``,
+    ``impact_words``)."""
     chosen = translations(language)
     env.install_gettext_translations(chosen, newstyle=True)  # type: ignore[attr-defined]
-    env.globals["status_words"] = {k: chosen.gettext(s.word) for k, s in statuses.SHOWN.items()}
-    env.globals["impact_words"] = {k: chosen.gettext(s.word) for k, s in statuses.IMPACT.items()}
+    env.globals["status_words"] = status_words(language)
+    env.globals["impact_words"] = impact_words(language)
 
 
 def check_language(site: Site, problems: Problems) -> None:
