@@ -43,10 +43,11 @@ def check(
         raise ContentError(problems.sorted())
     i18n.check_language(site, problems)
     content = load_content(site, problems, cache)
-    derive.check_promises(content, now, problems)
+    facts = compute_facts(content, now)
+    derive.check_promises(facts, problems)
     if problems.errors or (strict and problems.warnings):
         raise ContentError(problems.sorted())
-    return Checked(content, compute_facts(content, now), problems.sorted())
+    return Checked(content, facts, problems.sorted())
 
 
 def render(checked: Checked) -> SiteFiles:

@@ -13,10 +13,14 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from generator import yamlfile
+from generator import statuses, yamlfile
 from generator.config import ID_PATTERN
 from generator.markdown import parse_blocks, render_tokens
-from generator.model import (
+from generator.model import Content, Incident, Site, Update
+from generator.parallel import map_ranges
+from generator.problems import Problem, Problems, display_path
+from generator.statuses import (
+    FINISHED,
     IMPACT_TO_STATUS,
     IMPACTS,
     INCIDENT_COMPONENT_STATUSES,
@@ -25,13 +29,7 @@ from generator.model import (
     MAINTENANCE_STATUSES,
     UNDER_MAINTENANCE,
     UPDATE,
-    Content,
-    Incident,
-    Site,
-    Update,
 )
-from generator.parallel import map_ranges
-from generator.problems import Problem, Problems, display_path
 from generator.times import UTC, TimeError, parse_time
 
 FRONT_MATTER_KEYS = ("title", "components", "impact", "started", "next_update", "maintenance")
@@ -287,11 +285,7 @@ def load_incident(path: Path, site: Site, problems: Problems) -> Incident | None
             "there are no updates: add one under the front matter, "
             f"e.g.\n{HEADING_EXAMPLE}\nWe are investigating reports of errors.",
         )
-    finished = updates and max(updates, key=lambda u: (u.time, -u.position)).status in (
-        "resolved",
-        "postmortem",
-        "completed",
-    )
+    finished = updates and max(updates, key=lambda u: (u.time, -u.position)).status in FINISHED
     for at, message in unknown:
         # A finished incident keeps its history when a component is retired from site.yaml.
         if finished:
@@ -394,8 +388,8 @@ def _read_updates(
     # One parse of the whole body finds the update headings (a "## " line inside a code block
     # is not one) and gives each update's HTML, rendered from its own run of tokens.
     tokens, env = parse_blocks(body)
-    statuses = (MAINTENANCE_STATUSES if is_maintenance else INCIDENT_STATUSES) + (UPDATE,)
-    shown = ", ".join(s.replace("_", " ").capitalize() for s in statuses)
+    allowed = (MAINTENANCE_STATUSES if is_maintenance else INCIDENT_STATUSES) + (UPDATE,)
+    shown = ", ".join(statuses.word(s) for s in allowed)
     headings: list[tuple[int, str, int]] = []  # (0-based line in body, heading text, token)
     for index, token in enumerate(tokens):
         if token.type != "heading_open" or token.map is None or token.level != 0:
@@ -451,7 +445,7 @@ def _read_updates(
             problems.error(path, file_line, str(exc))
             continue
         status = normalize_status(match["status"])
-        if status not in statuses:
+        if status not in allowed:
             kind = "a maintenance" if is_maintenance else "an incident"
             problems.error(
                 path,
@@ -474,7 +468,6 @@ def _read_updates(
                 line=file_line,
                 position=position,
                 html=html,
-                written_status=match["status"].strip(),
             )
         )
     return updates

@@ -21,25 +21,26 @@ from pathlib import Path
 
 import yaml
 
-from generator import derive
+from generator import derive, statuses
 from generator.config import ID_PATTERN, load_site
 from generator.content import incidents_dir, load_content, load_incident, normalize_status
 from generator.derive import Facts, compute_facts
-from generator.model import (
+from generator.model import Incident, Site
+from generator.problems import ContentError, Problem, Problems, UsageError, display_path
+from generator.render.formatting import Formatter
+from generator.render.i18n import N_, translate_text
+from generator.statuses import (
+    FINISHED,
     IMPACT_TO_STATUS,
     IMPACTS,
     INCIDENT_COMPONENT_STATUSES,
     INCIDENT_STATUSES,
     MAINTENANCE_COMPONENT_STATUSES,
+    MAINTENANCE_HOLDING_STATUSES,
     MAINTENANCE_STATUSES,
     UNRESOLVED,
     UPDATE,
-    Incident,
-    Site,
 )
-from generator.problems import ContentError, Problem, Problems, UsageError, display_path
-from generator.render.formatting import Formatter
-from generator.render.i18n import N_, translate_text
 from generator.times import TimeError, is_ambiguous, localize, parse_duration, parse_time
 
 # What outage communicators advise: acknowledge and apologise, say plainly what is known and what
@@ -100,7 +101,6 @@ NEXT_PROMISED = N_("We will post the next update by {time}.")
 NEXT_UNKNOWN = N_("We will post another update as soon as we know more.")
 OUR_SERVICES = N_("our services")
 NEXT_FORMS = "30m, 1h, 1h30m, 14:30 or a full time such as 2026-11-20 14:30"
-FINISHED = ("resolved", "postmortem", "completed")
 
 # Given the default message, returns the one to post (the writer's editor, say).
 MessageEditor = Callable[[str], str]
@@ -119,12 +119,12 @@ class Written:
         """Lines for the writer: the file, the status line on the site, the overall status."""
         incident, site = self.incident, self.facts.content.site
         state = self.facts.of(incident)
-        status = state.status.replace("_", " ").capitalize()
+        status = statuses.word(state.status)
         lines = [f"wrote {display_path(self.path)}", f"on the site: {incident.title} — {status}"]
         for listed, component_status in incident.components:
             name = site.by_id[listed].name if listed in site.by_id else listed
             shown = self.facts.component_status.get(listed, component_status)
-            lines.append(f"  {name}: {shown.replace('_', ' ')}")
+            lines.append(f"  {name}: {statuses.word(shown).lower()}")
         if incident.is_maintenance and incident.maintenance_start and incident.maintenance_end:
             lines.append(
                 f"window: {format_time(incident.maintenance_start, site)} to "
@@ -227,7 +227,7 @@ def default_message(
     template = own or translate_text(site.language, builtin)
     fmt = Formatter(site.timezone, site.language)
     promise = ""
-    if status in UNRESOLVED or status in (UPDATE, "in_progress", "verifying"):
+    if status in UNRESOLVED or status == UPDATE or status in MAINTENANCE_HOLDING_STATUSES:
         if next_update is not None:
             promise = translate_text(site.language, NEXT_PROMISED).replace(
                 "{time}", _unbroken(fmt.clock_text(next_update))
@@ -344,7 +344,7 @@ def parse_status(text: str, maintenance: bool) -> str:
 
 def heading_status(status: str) -> str:
     """How a status is written in an update heading: ``In progress``."""
-    return status.replace("_", " ").capitalize()
+    return statuses.word(status)
 
 
 def slugify(title: str, limit: int = 50) -> str:
@@ -549,10 +549,11 @@ def _commit(site: Site, path: Path, before: bytes | None, after: str, now: datet
     content = load_content(site, others)
     if not any(i.id == incident.id for i in content.incidents):
         content = type(content)(site, (incident, *content.incidents))
-    derive.check_promises(content, now, problems)
+    facts = compute_facts(content, now)
+    derive.check_promises(facts, problems)
     mine = display_path(path)
     warnings = [p for p in problems.sorted() if p.path == mine]
-    return Written(path, incident, compute_facts(content, now), warnings)
+    return Written(path, incident, facts, warnings)
 
 
 def _minute(now: datetime) -> datetime:
@@ -644,7 +645,7 @@ def post_update(
         if current.maintenance_start and current.maintenance_end
         else None
     )
-    state = derive.status_at(current, now)
+    state = derive.incident_facts(current, site, now).status
     message = _message_for(
         message,
         edit_message,

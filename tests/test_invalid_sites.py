@@ -31,9 +31,7 @@ def test_invalid_site_reports_every_problem_at_its_line(
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_invalid_site_build_writes_nothing(
-    case: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
-) -> None:
+def test_invalid_site_build_writes_nothing(case: str, tmp_path: Path) -> None:
     source = tmp_path / "site"
     shutil.copytree(INVALID / case, source)
     output = tmp_path / "out"

@@ -104,7 +104,7 @@ def test_in_ci_a_default_message_is_never_posted_unread(make_site: MakeSite) -> 
     )
 
 
-def test_at_a_terminal_the_default_is_confirmed_first(make_site: MakeSite, tmp_path: Path) -> None:
+def test_at_a_terminal_the_default_is_confirmed_first(make_site: MakeSite) -> None:
     """Run in a real pseudo-terminal, as a writer would: no editor set, so the default message is
     shown and posted only after "y"."""
     pty = pytest.importorskip("pty")

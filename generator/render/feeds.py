@@ -21,8 +21,7 @@ from markupsafe import Markup, escape
 from generator import __version__
 from generator.model import Incident, Update
 from generator.render.context import RenderContext
-from generator.render.i18n import N_, site_title, translate
-from generator.render.pages import incidents_of
+from generator.render.i18n import N_, site_title, status_words, translate
 
 HISTORY_ENTRIES = 50
 # A component's feed holds its latest incidents: enough for any reader, and a feed that readers
@@ -31,31 +30,25 @@ COMPONENT_ENTRIES = 100
 UPDATE_ENTRIES = 100
 
 
-def status_label(ctx: RenderContext, incident: Incident, update: Update) -> str:
-    """The status word of an update as the pages show it."""
-    labels = ctx.env.globals.get("status_words")
-    word = update.status
-    if isinstance(labels, dict) and word in labels:
-        return str(labels[word])
-    return word.replace("_", " ").capitalize()
+def status_label(ctx: RenderContext, update: Update) -> str:
+    """The status word of an update (as written: ``Update`` too) as the pages show it."""
+    return status_words(ctx.site.language)[update.status]
 
 
-def update_html(ctx: RenderContext, incident: Incident, update: Update) -> Markup:
+def update_html(ctx: RenderContext, update: Update) -> Markup:
     """``<p><small>time</small> — <strong>Status</strong> - text</p>``: Statuspage's form, with a
     separator that survives a bridge stripping the tags ("4:10 PM CET — Identified - ...")."""
     lead = Markup("<small>{}</small> — <strong>{}</strong> - ").format(
-        ctx.fmt.datetime_text(update.time), status_label(ctx, incident, update)
+        ctx.fmt.datetime_text(update.time), status_label(ctx, update)
     )
-    body = ctx.html(incident, update)
+    body = ctx.html(update)
     if body.startswith("<p>"):
         return Markup("<p>") + lead + Markup(body[3:])
     return Markup("<p>") + lead + Markup("</p>") + body
 
 
 def incident_html(ctx: RenderContext, incident: Incident) -> str:
-    return str(
-        Markup("\n").join(update_html(ctx, incident, u) for u in incident.updates_newest_first)
-    )
+    return str(Markup("\n").join(update_html(ctx, u) for u in incident.updates_newest_first))
 
 
 def _feed(
@@ -152,7 +145,7 @@ def render_feeds(ctx: RenderContext) -> None:
             f"components/{component.id}/history",
             f"{title} - {component.name}",
             f"components/{component.id}/",
-            incidents_of(ctx, component.id),
+            list(ctx.facts.incidents_of(component.id)),
             COMPONENT_ENTRIES,
             html_of,
         )
@@ -171,7 +164,7 @@ def render_update_feed(ctx: RenderContext) -> None:
     for update, incident in reversed(chosen):
         entry = feed.add_entry()
         url = ctx.absolute(ctx.incident_path(incident)) + "#" + ctx.update_anchor(incident, update)
-        label = status_label(ctx, incident, update)
+        label = status_label(ctx, update)
         entry.id(url)
         entry.guid(url, permalink=True)
         entry.title(f"{label}: {incident.title}")
@@ -179,7 +172,7 @@ def render_update_feed(ctx: RenderContext) -> None:
         entry.link(href=url)
         entry.published(update.time)
         entry.updated(update.time)
-        html = str(update_html(ctx, incident, update))
+        html = str(update_html(ctx, update))
         entry.description(html)
         entry.content(html, type="html")
     _write(ctx, feed, "updates", "")
