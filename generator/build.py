@@ -19,6 +19,7 @@ from generator.output import SiteFiles, guard_output
 from generator.problems import ContentError, Problem, Problems
 from generator.render import i18n
 from generator.render.context import render_all
+from generator.render.theme import check_theme
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ def check(
     if site is None:
         raise ContentError(problems.sorted())
     i18n.check_language(site, problems)
+    check_theme(site.source, site.theme, problems)
     content = load_content(site, problems, cache)
     derive.check_promises(content, now, problems)
     if problems.errors or (strict and problems.warnings):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -11,10 +12,11 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from generator import yamlfile
 from generator.model import Component, Site
-from generator.problems import Problems
+from generator.problems import Problems, quoted
 from generator.times import TimeError, parse_duration
 
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# \Z, not $: "$" also matches before a trailing newline, which would let "api\n" pass.
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 
 SITE_KEYS = {
     "name": 'the site\'s name (pages read "<name> Status")',
@@ -94,12 +96,12 @@ def load_site(source: Path, problems: Problems) -> Site | None:
     name = _text(data, "name", err, required=True)
     url = _text(data, "url", err, required=True)
     if url:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
+        wrong = url_problem(url)
+        if wrong:
             err(
                 "url",
                 f"url must be an absolute http(s) address such as "
-                f"https://status.acme.example/, not {url!r}",
+                f"https://status.acme.example/, not {quoted(url)}: {wrong}",
             )
         elif not url.endswith("/"):
             url += "/"
@@ -116,7 +118,7 @@ def load_site(source: Path, problems: Problems) -> Site | None:
             "Europe/Berlin, America/New_York or UTC",
         )
     language = _text(data, "language", err) or "en"
-    if not re.match(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$", language):
+    if not re.match(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*\Z", language):
         err(
             "language",
             f"language must be a language code such as en, de or pt-BR, not {language!r}",
@@ -125,6 +127,12 @@ def load_site(source: Path, problems: Problems) -> Site | None:
     theme = _text(data, "theme", err) or "default"
     if not ID_PATTERN.match(theme):
         err("theme", f"theme must be a folder name under themes/ such as 'default', not {theme!r}")
+    elif theme != "default" and not (source / "themes" / theme).is_dir():
+        err(
+            "theme",
+            f"there is no theme folder themes/{theme}/ in the site; create it, "
+            "or remove theme: to use the built-in default theme",
+        )
 
     links = _string_map(data, "links", err, path, problems, urls=True)
     messages = _string_map(data, "messages", err, path, problems, allowed=MESSAGE_KEYS)
@@ -136,9 +144,12 @@ def load_site(source: Path, problems: Problems) -> Site | None:
         else:
             for index, item in enumerate(raw_mirrors):
                 line = _item_line(raw_mirrors, index, yamlfile.line_of(data, "mirrors", 1))
-                if not isinstance(item, str) or urlsplit(item).scheme not in ("http", "https"):
+                wrong = url_problem(item) if isinstance(item, str) else "it is not text"
+                if wrong:
                     problems.error(
-                        path, line, f"a mirror must be an absolute http(s) URL, not {item!r}"
+                        path,
+                        line,
+                        f"a mirror must be an absolute http(s) URL, not {quoted(item)}: {wrong}",
                     )
                 else:
                     mirrors.append(item)
@@ -175,6 +186,52 @@ def load_site(source: Path, problems: Problems) -> Site | None:
         path=path,
         source=source,
     )
+
+
+def url_problem(url: str, mailto: bool = False) -> str | None:
+    """What is wrong with an absolute URL written in site.yaml, or None.
+
+    A URL reaches robots.txt, the sitemap, feeds and headers as written, so a newline or a
+    control character in it would forge lines there: they are refused, like a URL that
+    cannot be parsed (``https://[::1/``), one without a host and one with a bad port.
+    """
+    for char in url:
+        if char.isspace() or unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Cn"):
+            return f"it holds the character {unicode_name(char)}, which a URL cannot hold"
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        return f"it cannot be read as a URL ({exc})"
+    schemes = ("http", "https", "mailto") if mailto else ("http", "https")
+    if parts.scheme.lower() not in schemes:
+        return f"it must start with {' or '.join(s + ':' for s in schemes)}"
+    if parts.scheme.lower() == "mailto":
+        return None if parts.path and "@" in parts.path else "it names no address after mailto:"
+    if not parts.hostname:
+        return "it names no host, as in https://status.acme.example/"
+    if port == 0:
+        return "its port must be between 1 and 65535"
+    return None
+
+
+# unicodedata has no names for the C0 and C1 controls; these are the ones writers meet.
+_CONTROL_NAMES = {
+    "\t": "TAB",
+    "\n": "LINE FEED",
+    "\r": "CARRIAGE RETURN",
+    "\x0b": "VERTICAL TAB",
+    "\x0c": "FORM FEED",
+    "\x1b": "ESCAPE",
+    "\x7f": "DELETE",
+    "\x85": "NEXT LINE",
+}
+
+
+def unicode_name(char: str) -> str:
+    """A character as a message names it: U+001B (ESCAPE)."""
+    name = _CONTROL_NAMES.get(char) or unicodedata.name(char, "")
+    return f"U+{ord(char):04X}" + (f" ({name})" if name else "")
 
 
 def _item_line(items: Any, index: int, default: int) -> int:
@@ -225,9 +282,12 @@ def _string_map(
         if not isinstance(value, str) or not value.strip():
             problems.error(path, line, f"{key}.{name} must be text")
             continue
-        if urls and urlsplit(value).scheme not in ("http", "https", "mailto"):
+        wrong = url_problem(value.strip(), mailto=True) if urls else None
+        if wrong:
             problems.error(
-                path, line, f"{key}.{name} must be an http(s) or mailto: URL, not {value!r}"
+                path,
+                line,
+                f"{key}.{name} must be an http(s) or mailto: URL, not {quoted(value)}: {wrong}",
             )
             continue
         out.append((str(name), value.strip()))
