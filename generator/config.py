@@ -10,7 +10,7 @@ from typing import Any
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
-from generator import yamlfile
+from generator import textfile, yamlfile
 from generator.model import Component, Site
 from generator.problems import Problems, quoted
 from generator.times import TimeError, parse_duration
@@ -52,7 +52,7 @@ def site_timezone(source: Path) -> ZoneInfo:
     A site.yaml with problems is reported in full by :func:`load_site`; this never fails.
     """
     try:
-        data = yamlfile.load((source / "site.yaml").read_text(encoding="utf-8"))
+        data = yamlfile.load(textfile.read_text(source / "site.yaml"))
         return ZoneInfo(str(data.get("timezone") or "UTC"))
     except (OSError, UnicodeDecodeError, ValueError, AttributeError, ZoneInfoNotFoundError):
         return ZoneInfo("UTC")
@@ -63,7 +63,10 @@ def load_site(source: Path, problems: Problems) -> Site | None:
     path = source / "site.yaml"
     errors_before = len(problems.errors)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = textfile.read_text(path)
+    except textfile.TextFileError as exc:
+        problems.error(path, exc.line, str(exc))
+        return None
     except FileNotFoundError:
         problems.error(
             path,
@@ -72,8 +75,8 @@ def load_site(source: Path, problems: Problems) -> Site | None:
             "or name it with --source DIR",
         )
         return None
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.error(path, 0, f"cannot read this file: {exc}")
+    except OSError as exc:
+        problems.error(path, 0, f"cannot read this file: {exc.strerror or exc}")
         return None
     try:
         data = yamlfile.load(text)
@@ -91,7 +94,7 @@ def load_site(source: Path, problems: Problems) -> Site | None:
 
     for key in data:
         if key not in SITE_KEYS:
-            err(key, f"unknown key {key!r}; the keys are: {', '.join(SITE_KEYS)}")
+            err(key, f"unknown key {quoted(key)}; the keys are: {', '.join(SITE_KEYS)}")
 
     name = _text(data, "name", err, required=True)
     url = _text(data, "url", err, required=True)
@@ -114,19 +117,22 @@ def load_site(source: Path, problems: Problems) -> Site | None:
     except (ZoneInfoNotFoundError, ValueError):
         err(
             "timezone",
-            f"unknown time zone {zone_text!r}; use an IANA name such as "
+            f"unknown time zone {quoted(zone_text)}; use an IANA name such as "
             "Europe/Berlin, America/New_York or UTC",
         )
     language = _text(data, "language", err) or "en"
     if not re.match(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*\Z", language):
         err(
             "language",
-            f"language must be a language code such as en, de or pt-BR, not {language!r}",
+            f"language must be a language code such as en, de or pt-BR, not {quoted(language)}",
         )
     description = _text(data, "description", err) or ""
     theme = _text(data, "theme", err) or "default"
     if not ID_PATTERN.match(theme):
-        err("theme", f"theme must be a folder name under themes/ such as 'default', not {theme!r}")
+        err(
+            "theme",
+            f"theme must be a folder name under themes/ such as 'default', not {quoted(theme)}",
+        )
     elif theme != "default" and not (source / "themes" / theme).is_dir():
         err(
             "theme",
@@ -276,7 +282,7 @@ def _string_map(
         line = yamlfile.line_of(raw, name, yamlfile.line_of(data, key, 1))
         if allowed is not None and name not in allowed:
             problems.error(
-                path, line, f"unknown {key} key {name!r}; use one of: {', '.join(allowed)}"
+                path, line, f"unknown {key} key {quoted(name)}; use one of: {', '.join(allowed)}"
             )
             continue
         if not isinstance(value, str) or not value.strip():
@@ -336,7 +342,7 @@ def _component(
             problems.error(
                 path,
                 yamlfile.line_of(item, key, line),
-                f"unknown component key {key!r}; the keys are: {', '.join(COMPONENT_KEYS)}",
+                f"unknown component key {quoted(key)}; the keys are: {', '.join(COMPONENT_KEYS)}",
             )
             ok = False
     component_id = item.get("id")
@@ -345,14 +351,14 @@ def _component(
             path,
             yamlfile.line_of(item, "id", line),
             f"component id must be lower-case letters, digits and dashes "
-            f"(like api or blob-storage), not {component_id!r}",
+            f"(like api or blob-storage), not {quoted(component_id)}",
         )
         return None
     if component_id in by_id:
         problems.error(
             path,
             yamlfile.line_of(item, "id", line),
-            f"the component id {component_id!r} is used twice (first at line "
+            f"the component id {quoted(component_id)} is used twice (first at line "
             f"{by_id[component_id].line}); ids must be unique across the file",
         )
         return None
@@ -361,7 +367,7 @@ def _component(
         problems.error(
             path,
             yamlfile.line_of(item, "name", line),
-            f"component {component_id!r} needs a name, e.g. name: Public API",
+            f"component {quoted(component_id)} needs a name, e.g. name: Public API",
         )
         ok = False
     description = item.get("description") or ""
@@ -378,7 +384,7 @@ def _component(
             problems.error(
                 path,
                 yamlfile.line_of(item, "since", line),
-                f"since must be a date written as 2024-01-01, not {item['since']!r}",
+                f"since must be a date written as 2024-01-01, not {quoted(item['since'])}",
             )
             ok = False
     children: list[str] = []

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from generator import yamlfile
+from generator import textfile, yamlfile
 from generator.config import ID_PATTERN
 from generator.markdown import parse_blocks, render_tokens
 from generator.model import (
@@ -31,7 +31,7 @@ from generator.model import (
     Update,
 )
 from generator.parallel import map_ranges
-from generator.problems import Problem, Problems
+from generator.problems import Problem, Problems, quoted
 from generator.times import UTC, TimeError, parse_time
 
 FRONT_MATTER_KEYS = ("title", "components", "impact", "started", "next_update", "maintenance")
@@ -123,13 +123,16 @@ def load_incident(path: Path, site: Site, problems: Problems) -> Incident | None
         problems.error(
             path,
             0,
-            f"the file name {path.name!r} cannot be an incident id: use "
+            f"the file name {quoted(path.name)} cannot be an incident id: use "
             "lower-case letters, digits and dashes, e.g. 2026-11-20-api-errors.md",
         )
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.error(path, 0, f"cannot read this file as UTF-8 text: {exc}")
+        text = textfile.read_text(path)
+    except textfile.TextFileError as exc:
+        problems.error(path, exc.line, str(exc))
+        return None
+    except OSError as exc:
+        problems.error(path, 0, f"cannot read this file: {exc.strerror or exc}")
         return None
     text = text.lstrip("\ufeff")
     lines = text.splitlines()
@@ -165,7 +168,7 @@ def load_incident(path: Path, site: Site, problems: Problems) -> Incident | None
             problems.error(
                 path,
                 line(key),
-                f"unknown key {key!r}; the keys are: {', '.join(FRONT_MATTER_KEYS)}",
+                f"unknown key {quoted(key)}; the keys are: {', '.join(FRONT_MATTER_KEYS)}",
             )
 
     title = meta.get("title")
@@ -217,7 +220,9 @@ def load_incident(path: Path, site: Site, problems: Problems) -> Incident | None
     impact = meta.get("impact")
     if impact is not None and impact not in IMPACTS:
         problems.error(
-            path, line("impact"), f"unknown impact {impact!r}; use one of: {', '.join(IMPACTS)}"
+            path,
+            line("impact"),
+            f"unknown impact {quoted(impact)}; use one of: {', '.join(IMPACTS)}",
         )
         impact = None
 
@@ -306,7 +311,8 @@ def _read_components(
             unknown.append(
                 (
                     item_line,
-                    f"unknown component {component_id!r}; the components in site.yaml are: {known}",
+                    f"unknown component {quoted(component_id)}; "
+                    f"the components in site.yaml are: {known}",
                 )
             )
             continue
@@ -319,7 +325,7 @@ def _read_components(
                 problems.error(
                     path,
                     item_line if isinstance(raw, dict) else at,
-                    f"component {component_id!r} has no status: give one "
+                    f"component {quoted(component_id)} has no status: give one "
                     f"({component_id}: partial_outage) or set impact: minor, "
                     "major or critical",
                 )
@@ -328,7 +334,8 @@ def _read_components(
             problems.error(
                 path,
                 item_line,
-                f"unknown status {status!r} for {component_id!r}; use one of: {', '.join(allowed)}",
+                f"unknown status {quoted(status)} for {quoted(component_id)}; "
+                f"use one of: {', '.join(allowed)}",
             )
             continue
         out.append((component_id, str(status)))
@@ -394,7 +401,7 @@ def _read_updates(
             problems.error(
                 path,
                 file_line,
-                f"cannot read the update heading {heading!r}; "
+                f"cannot read the update heading {quoted(heading)}; "
                 f"write it as {HEADING_EXAMPLE} (a time, a dash, a status)",
             )
             continue
@@ -409,7 +416,7 @@ def _read_updates(
             problems.error(
                 path,
                 file_line,
-                f"unknown status {match['status']!r} for {kind}; use one of: {shown}",
+                f"unknown status {quoted(match['status'])} for {kind}; use one of: {shown}",
             )
             continue
         if not text.strip():

@@ -48,6 +48,7 @@ def _escape_property(text: str) -> str:
 
 
 QUOTE_LIMIT = 80  # characters of a value that a message shows
+MESSAGE_LIMIT = 2000  # characters of a whole message
 
 
 def quoted(value: object, limit: int = QUOTE_LIMIT) -> str:
@@ -84,6 +85,8 @@ class Problems:
 
     def _add(self, path: Path | str, line: int, severity: Severity, message: str) -> None:
         shown = display_path(path) if isinstance(path, Path) else path
+        if len(message) > MESSAGE_LIMIT:  # a last guard: values are quoted with quoted()
+            message = message[:MESSAGE_LIMIT] + "…"
         self.items.append(Problem(shown, line, severity, message))
 
     @property

@@ -12,6 +12,8 @@ import re
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo
 
+from generator.problems import quoted
+
 ACCEPTED_FORMS = (
     "2026-11-20 14:05, 2026-11-20 14:05:30, 2026-11-20 14:05 UTC, "
     "2026-11-20 14:05 +01:00 or 2026-11-20T14:05Z"
@@ -35,7 +37,9 @@ def parse_time(text: str, zone: tzinfo) -> datetime:
     """Read a written time as an aware datetime; naive times are in ``zone``."""
     match = _TIME.match(text.strip())
     if not match:
-        raise TimeError(f"cannot read the time {text.strip()!r}; write it as {ACCEPTED_FORMS}")
+        raise TimeError(
+            f"cannot read the time {quoted(text.strip())}; write it as {ACCEPTED_FORMS}"
+        )
     try:
         day = date.fromisoformat(match["date"])
         naive = datetime(  # noqa: DTZ001 - a wall time; its zone is attached below
@@ -48,7 +52,7 @@ def parse_time(text: str, zone: tzinfo) -> datetime:
             int((match["frac"] or "0").ljust(6, "0")),
         )
     except ValueError as exc:
-        raise TimeError(f"{text.strip()!r} is not a real date and time ({exc})") from None
+        raise TimeError(f"{quoted(text.strip())} is not a real date and time ({exc})") from None
     written_zone = match["zone"]
     if written_zone:
         return naive.replace(tzinfo=_fixed_zone(written_zone))
@@ -91,7 +95,7 @@ def parse_duration(text: str) -> timedelta:
     """Read ``60m``, ``1h``, ``1h30m`` or ``90min``."""
     match = _DURATION.match(text)
     if not text.strip() or not match or not (match["h"] or match["m"]):
-        raise TimeError(f"cannot read the duration {text!r}; write it as 30m, 1h or 1h30m")
+        raise TimeError(f"cannot read the duration {quoted(text)}; write it as 30m, 1h or 1h30m")
     return timedelta(hours=int(match["h"] or 0), minutes=int(match["m"] or 0))
 
 
@@ -105,6 +109,6 @@ def parse_now(text: str | None, environ_epoch: str | None, zone: tzinfo = UTC) -
             return datetime.fromtimestamp(int(environ_epoch), UTC)
         except ValueError:
             raise TimeError(
-                f"SOURCE_DATE_EPOCH={environ_epoch!r} is not a whole number of seconds"
+                f"SOURCE_DATE_EPOCH={quoted(environ_epoch)} is not a whole number of seconds"
             ) from None
     return datetime.now(UTC)

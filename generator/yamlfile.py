@@ -11,6 +11,8 @@ from typing import Any
 
 import yaml
 
+from generator.problems import quoted
+
 
 class Located(dict[Any, Any]):
     """A mapping read from YAML, with the line of the mapping and of each key (1-based)."""
@@ -31,7 +33,12 @@ _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Loader(_Base):  # type: ignore[valid-type,misc]
-    pass
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        # A node met a second time is an alias (*name) of an anchor (&name). Aliases are refused:
+        # a few hundred bytes of nested aliases expand to gigabytes (the "billion laughs").
+        if node in self.constructed_objects or node in self.recursive_objects:
+            raise _AliasFound
+        return super().construct_object(node, deep=deep)
 
 
 # Keep the resolvers for null, int and float; booleans only as true/false; no timestamps.
@@ -49,7 +56,12 @@ _Loader.add_implicit_resolver(
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Located:
-    loader.flatten_mapping(node)
+    for key_node, _ in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            raise YamlError(
+                key_node.start_mark.line + 1,
+                "merge keys (<<) are not accepted here; write each key out",
+            )
     result = Located()
     result.line = node.start_mark.line + 1
     result.key_lines = {}
@@ -61,7 +73,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Located:
             )
         if key in result:
             raise yaml.constructor.ConstructorError(
-                None, None, f"the key {key!r} is written twice", key_node.start_mark
+                None, None, f"the key {quoted(key)} is written twice", key_node.start_mark
             )
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[key] = key_node.start_mark.line + 1
@@ -79,6 +91,20 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
+class _AliasFound(Exception):
+    """Raised while constructing, where the alias's own line is no longer known."""
+
+
+def _first_alias_line(text: str) -> int:
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if isinstance(token, yaml.AliasToken):
+                return int(token.start_mark.line) + 1
+    except yaml.YAMLError:
+        pass
+    return 1
+
+
 class YamlError(ValueError):
     """YAML that cannot be read; ``line`` is 1-based within the text given."""
 
@@ -91,6 +117,11 @@ def load(text: str) -> Any:
     """Parse one YAML document, raising :class:`YamlError` with the line of the problem."""
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+    except _AliasFound:
+        return _raise(
+            _first_alias_line(text),
+            "aliases (*name) are not accepted here: write each value out in full",
+        )
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1

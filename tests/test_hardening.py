@@ -5,6 +5,7 @@ problem, nothing from outside the site is published, and nothing is written on f
 from __future__ import annotations
 
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -243,3 +244,135 @@ def test_good_urls_still_build(
     assert status == 0, err
     robots = (tmp_path / "out" / "robots.txt").read_text(encoding="utf-8")
     assert robots.endswith("Sitemap: https://[::1]:8443/status/sitemap.xml\n")
+
+
+# -- 12.4: bounded work on any input ---------------------------------------------------------------
+
+LAUGHS = (
+    'a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]\n'
+    "b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]\n"
+    "c: &c [*b,*b,*b,*b,*b,*b,*b,*b,*b]\n"
+    "d: &d [*c,*c,*c,*c,*c,*c,*c,*c,*c]\n"
+    "e: &e [*d,*d,*d,*d,*d,*d,*d,*d,*d]\n"
+    "f: &f [*e,*e,*e,*e,*e,*e,*e,*e,*e]\n"
+    "g: &g [*f,*f,*f,*f,*f,*f,*f,*f,*f]\n"
+    "h: &h [*g,*g,*g,*g,*g,*g,*g,*g,*g]\n"
+    "title: *h\n"
+)
+ALIAS_ERROR = "error: aliases (*name) are not accepted here: write each value out in full"
+
+
+def test_a_yaml_alias_bomb_in_front_matter_is_refused_at_once(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    incident = "---\n" + LAUGHS + "---\n\n## 2026-11-20 14:05 UTC — Resolved\nFixed.\n"
+    site = make_site({"bomb": incident})
+    started = time.monotonic()
+    status, err = run_check(site, capsys)
+    assert time.monotonic() - started < 5
+    assert status == 1
+    assert err == [
+        f"site/content/incidents/bomb.md:3: {ALIAS_ERROR}",
+        "statusgen: 1 error, 0 warnings; nothing was written",
+    ]
+
+
+def test_a_yaml_alias_bomb_in_site_yaml_is_refused_at_once(
+    make_site: MakeSite, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site({"x": INCIDENT}, site_yaml=SITE_YAML + LAUGHS.replace("title: *h\n", ""))
+    started = time.monotonic()
+    status, err = run_check(site, capsys)
+    assert time.monotonic() - started < 5
+    assert status == 1
+    assert err[0] == f"site/site.yaml:17: {ALIAS_ERROR}"
+    assert run_build(site, tmp_path / "out", capsys)[0] == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_merge_key_is_refused_at_its_line(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    incident = (
+        "---\ntitle: T\ncomponents:\n  <<: {api: partial_outage}\n---\n\n"
+        "## 2026-11-20 14:05 UTC — Resolved\nFixed.\n"
+    )
+    site = make_site({"merge": incident})
+    status, err = run_check(site, capsys)
+    assert status == 1
+    assert err[0] == (
+        "site/content/incidents/merge.md:4: error: merge keys (<<) are not accepted here; "
+        "write each key out"
+    )
+
+
+def test_an_anchor_without_an_alias_is_harmless(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site({"x": INCIDENT.replace("title: Errors", "title: &t Errors")})
+    assert run_check(site, capsys)[0] == 0
+
+
+def test_an_incident_file_over_a_megabyte_is_refused(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site({"x": INCIDENT})
+    path = site / "content" / "incidents" / "huge.md"
+    path.write_text(textwrap.dedent(INCIDENT) + ("A line of log output.\n" * 50_000))
+    status, err = run_check(site, capsys)
+    assert status == 1
+    assert err == [
+        "site/content/incidents/huge.md: error: this file is larger than 1 MB, more than any "
+        "incident or site.yaml needs; split it, or remove what was pasted into it",
+        "statusgen: 1 error, 0 warnings; nothing was written",
+    ]
+
+
+def test_site_yaml_over_a_megabyte_is_refused(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site({"x": INCIDENT}, site_yaml=SITE_YAML + "# padding\n" * 120_000)
+    status, err = run_check(site, capsys)
+    assert status == 1
+    assert err[0].startswith("site/site.yaml: error: this file is larger than 1 MB")
+
+
+def test_a_line_too_long_is_refused_at_its_line(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    long_text = INCIDENT.replace("Fixed.", "x" * 20_000)
+    site = make_site({"x": long_text})
+    status, err = run_check(site, capsys)
+    assert status == 1
+    assert err[0] == (
+        "site/content/incidents/x.md:8: error: this line is 20,000 characters long, longer "
+        "than the 10,000 a line may be; break it into shorter lines"
+    )
+
+
+def test_a_message_never_quotes_a_value_unbounded(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site(
+        {"x": INCIDENT.replace("title: Errors", "title: Errors\n    impact: " + "y" * 9000)}
+    )
+    status, err = run_check(site, capsys)
+    assert status == 1
+    assert err[0] == (
+        f"site/content/incidents/x.md:3: error: unknown impact '{'y' * 80}'…; use one of: "
+        "none, minor, major, critical"
+    )
+
+
+def test_invalid_utf8_names_its_line(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site({"x": INCIDENT})
+    path = site / "content" / "incidents" / "x.md"
+    path.write_bytes(path.read_bytes().replace(b"Fixed.", b"Fixed \xff."))
+    status, err = run_check(site, capsys)
+    assert status == 1
+    assert err[0] == (
+        "site/content/incidents/x.md:8: error: this is not UTF-8 text: the byte 0xff at "
+        "column 7 cannot be read; save the file as UTF-8"
+    )
