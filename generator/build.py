@@ -12,7 +12,7 @@ from pathlib import Path
 
 from generator import derive
 from generator.config import load_site
-from generator.content import IncidentCache, load_content
+from generator.content import IncidentCache, incidents_dir, load_content
 from generator.derive import Facts, compute_facts
 from generator.model import Content
 from generator.output import SiteFiles, guard_output
@@ -44,6 +44,15 @@ def check(
         raise ContentError(problems.sorted())
     i18n.check_language(site, problems)
     check_theme(site.source, site.theme, problems)
+    for folder in (source / "content", incidents_dir(source)):
+        if folder.exists() and not folder.is_dir():
+            problems.error(
+                folder,
+                0,
+                "this is a file, but content/incidents/ must be a folder holding one .md file "
+                "per incident; rename the file and make the folder",
+            )
+            raise ContentError(problems.sorted())
     content = load_content(site, problems, cache)
     derive.check_promises(content, now, problems)
     if problems.errors or (strict and problems.warnings):

@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from datetime import date, timedelta
+from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from generator import textfile, yamlfile
 from generator.model import Component, Site
 from generator.problems import Problems, quoted
-from generator.times import TimeError, parse_duration
+from generator.textfile import unicode_name
+from generator.times import FIRST_YEAR, LAST_YEAR, TimeError, parse_duration
 
 # \Z, not $: "$" also matches before a trailing newline, which would let "api\n" pass.
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
@@ -53,9 +56,28 @@ def site_timezone(source: Path) -> ZoneInfo:
     """
     try:
         data = yamlfile.load(textfile.read_text(source / "site.yaml"))
-        return ZoneInfo(str(data.get("timezone") or "UTC"))
-    except (OSError, UnicodeDecodeError, ValueError, AttributeError, ZoneInfoNotFoundError):
+        return iana_zone(yamlfile.as_text(data.get("timezone") or "UTC"))
+    except (OSError, ValueError, AttributeError, ZoneInfoNotFoundError):
         return ZoneInfo("UTC")
+
+
+@functools.cache
+def iana_zones() -> frozenset[str]:
+    """The names of real IANA time zones, as the tzdata package lists them.
+
+    Not ``zoneinfo.available_timezones()``: on a build machine that also offers ``localtime``
+    and ``posixrules`` (links to whatever zone the machine is set to), so a site naming them
+    would follow the machine it is built on. ``Factory`` is no place's zone either.
+    """
+    names = resources.files("tzdata").joinpath("zones").read_text(encoding="utf-8").split()
+    return frozenset(names) - {"Factory", "localtime", "posixrules"}
+
+
+def iana_zone(name: str) -> ZoneInfo:
+    """The zone of an IANA name; ZoneInfoNotFoundError for any other name."""
+    if name not in iana_zones():
+        raise ZoneInfoNotFoundError(name)
+    return ZoneInfo(name)
 
 
 def load_site(source: Path, problems: Problems) -> Site | None:
@@ -111,10 +133,8 @@ def load_site(source: Path, problems: Problems) -> Site | None:
     zone_text = _text(data, "timezone", err) or "UTC"
     zone = ZoneInfo("UTC")
     try:
-        if zone_text not in available_timezones() and zone_text != "UTC":
-            raise ZoneInfoNotFoundError(zone_text)
-        zone = ZoneInfo(zone_text)
-    except (ZoneInfoNotFoundError, ValueError):
+        zone = iana_zone(zone_text)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         err(
             "timezone",
             f"unknown time zone {quoted(zone_text)}; use an IANA name such as "
@@ -164,9 +184,10 @@ def load_site(source: Path, problems: Problems) -> Site | None:
     if "max_silence" in data:
         raw = data["max_silence"]
         try:
-            max_silence = parse_duration(str(raw)) if not isinstance(raw, bool) else max_silence
-            if isinstance(raw, int) and not isinstance(raw, bool):
-                max_silence = timedelta(minutes=raw)
+            if isinstance(raw, bool) or not isinstance(raw, str | int):
+                raise TimeError("max_silence must be a duration such as 30m, 1h or 1h30m")
+            # A bare number is minutes; it is read as text so that its size is checked too.
+            max_silence = parse_duration(f"{raw}m" if isinstance(raw, int) else raw)
             if max_silence <= timedelta(0):
                 raise TimeError("max_silence must be longer than zero, e.g. 60m")
         except TimeError as exc:
@@ -221,25 +242,6 @@ def url_problem(url: str, mailto: bool = False) -> str | None:
     return None
 
 
-# unicodedata has no names for the C0 and C1 controls; these are the ones writers meet.
-_CONTROL_NAMES = {
-    "\t": "TAB",
-    "\n": "LINE FEED",
-    "\r": "CARRIAGE RETURN",
-    "\x0b": "VERTICAL TAB",
-    "\x0c": "FORM FEED",
-    "\x1b": "ESCAPE",
-    "\x7f": "DELETE",
-    "\x85": "NEXT LINE",
-}
-
-
-def unicode_name(char: str) -> str:
-    """A character as a message names it: U+001B (ESCAPE)."""
-    name = _CONTROL_NAMES.get(char) or unicodedata.name(char, "")
-    return f"U+{ord(char):04X}" + (f" ({name})" if name else "")
-
-
 def _item_line(items: Any, index: int, default: int) -> int:
     if isinstance(items, yamlfile.LocatedList) and index < len(items.item_lines):
         return items.item_lines[index]
@@ -255,7 +257,7 @@ def _text(data: Any, key: str, err: Any, required: bool = False) -> str | None:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         err(key, f"{key} must be text: {SITE_KEYS[key]}")
         return None
-    value = str(value).strip()
+    value = yamlfile.as_text(value).strip()
     if required and not value:
         err(key, f"{key} must not be empty: {SITE_KEYS[key]}")
         return None
@@ -363,14 +365,23 @@ def _component(
         )
         return None
     name = item.get("name")
-    if not isinstance(name, str | int | float) or isinstance(name, bool) or not str(name).strip():
+    if (
+        not isinstance(name, str | int | float)
+        or isinstance(name, bool)
+        or not yamlfile.as_text(name).strip()
+    ):
         problems.error(
             path,
             yamlfile.line_of(item, "name", line),
             f"component {quoted(component_id)} needs a name, e.g. name: Public API",
         )
         ok = False
-    description = item.get("description") or ""
+    raw_description = item.get("description") or ""
+    description = (
+        yamlfile.as_text(raw_description)
+        if isinstance(raw_description, yamlfile.Number)
+        else raw_description
+    )
     if not isinstance(description, str):
         problems.error(
             path, yamlfile.line_of(item, "description", line), "description must be text"
@@ -380,6 +391,8 @@ def _component(
     if "since" in item:
         try:
             since = date.fromisoformat(str(item["since"]).strip())
+            if not FIRST_YEAR <= since.year <= LAST_YEAR:
+                raise ValueError(since)
         except ValueError:
             problems.error(
                 path,
@@ -419,7 +432,7 @@ def _component(
         return None
     component = Component(
         id=component_id,
-        name=str(name).strip(),
+        name=yamlfile.as_text(name).strip(),
         description=description.strip(),
         since=since,
         group_id=group,

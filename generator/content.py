@@ -172,7 +172,11 @@ def load_incident(path: Path, site: Site, problems: Problems) -> Incident | None
             )
 
     title = meta.get("title")
-    if title is None or isinstance(title, bool | dict | list) or not str(title).strip():
+    if (
+        title is None
+        or isinstance(title, bool | dict | list)
+        or not yamlfile.as_text(title).strip()
+    ):
         problems.error(
             path,
             line("title") if "title" in meta else 2,
@@ -262,7 +266,7 @@ def load_incident(path: Path, site: Site, problems: Problems) -> Incident | None
     return Incident(
         id=incident_id,
         path=path,
-        title=str(title).strip(),
+        title=yamlfile.as_text(title).strip(),
         updates=tuple(sorted(updates, key=lambda u: (u.time, -u.position))),
         components=tuple(components),
         impact=impact,

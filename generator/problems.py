@@ -57,7 +57,10 @@ def quoted(value: object, limit: int = QUOTE_LIMIT) -> str:
     if isinstance(value, str) and len(value) > limit:
         return repr(value[:limit]) + "…"
     if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 200:
-        return f"a number of about {int(value.bit_length() * 0.30103) + 1} digits"
+        try:
+            return f"a number of {len(str(abs(value)))} digits"
+        except ValueError:  # more digits than Python converts to text
+            return f"a number of about {int(value.bit_length() * 0.30103) + 1} digits"
     text = repr(value)
     return text if len(text) <= limit else text[:limit] + "…"
 

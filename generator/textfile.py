@@ -6,12 +6,57 @@ line length, so that any input, however large or strange, costs bounded work and
 from __future__ import annotations
 
 import re
+import unicodedata
 from pathlib import Path
 
 MAX_FILE_BYTES = 1_000_000  # 1 MB: hundreds of updates; far beyond any real incident
 MAX_LINE_CHARS = 10_000
 # Only \n, \r\n and \r end a line in the files statusgen reads (SPEC section 3).
 _LINE_END = re.compile(r"\r\n|\r|\n")
+# Characters that cannot be published (XML 1.0 refuses them) and that no writer means to type:
+# C0 controls but tab and the line ends, DEL, U+FFFE/U+FFFF and lone surrogates (which YAML's
+# "\ud800" escapes can make). Terminal colour codes (ESC [31m) pasted from logs are the usual.
+FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+# unicodedata has no names for the C0 and C1 controls; these are the ones writers meet.
+_CONTROL_NAMES = {
+    "\t": "TAB",
+    "\n": "LINE FEED",
+    "\r": "CARRIAGE RETURN",
+    "\x00": "NULL",
+    "\x07": "BELL",
+    "\x08": "BACKSPACE",
+    "\x0b": "VERTICAL TAB",
+    "\x0c": "FORM FEED",
+    "\x1b": "ESCAPE",
+    "\x7f": "DELETE",
+    "\x85": "NEXT LINE",
+}
+
+
+def unicode_name(char: str) -> str:
+    """A character as a message names it: U+001B (ESCAPE)."""
+    name = _CONTROL_NAMES.get(char) or unicodedata.name(char, "")
+    return f"U+{ord(char):04X}" + (f" ({name})" if name else "")
+
+
+def find_forbidden(text: str) -> tuple[int, str] | None:
+    """The first character of :data:`FORBIDDEN` in ``text``: its 1-based line and a message
+    naming it and its column; None when there is none."""
+    found = FORBIDDEN.search(text)
+    if not found:
+        return None
+    index = found.start()
+    line_start = max(text.rfind("\n", 0, index), text.rfind("\r", 0, index)) + 1
+    line = len(_LINE_END.findall(text, 0, line_start)) + 1
+    where = f"at column {index - line_start + 1}"
+    return line, forbidden_message(found.group(), where)
+
+
+def forbidden_message(char: str, where: str) -> str:
+    hint = " (it starts a terminal colour code, as pasted from a log)" if char == "\x1b" else ""
+    return (
+        f"the control character {unicode_name(char)} {where} cannot be published; delete it{hint}"
+    )
 
 
 class TextFileError(ValueError):
@@ -47,6 +92,9 @@ def read_text(path: Path) -> str:
             f"this is not UTF-8 text: the byte 0x{data[exc.start]:02x} at column {column} "
             "cannot be read; save the file as UTF-8",
         ) from None
+    found = find_forbidden(text)
+    if found:
+        raise TextFileError(*found)
     for number, line_text in enumerate(_LINE_END.split(text), start=1):
         if len(line_text) > MAX_LINE_CHARS:
             raise TextFileError(

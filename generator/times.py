@@ -26,7 +26,9 @@ _TIME = re.compile(
     re.VERBOSE | re.IGNORECASE,
 )
 
-_DURATION = re.compile(r"^\s*(?:(?P<h>\d+)\s*h)?\s*(?:(?P<m>\d+)\s*m(?:in)?)?\s*$", re.IGNORECASE)
+_DURATION = re.compile(
+    r"\s*(?:(?P<h>\d{1,12})\s*h)?\s*(?:(?P<m>\d{1,12})\s*m(?:in)?)?\s*\Z", re.IGNORECASE
+)
 
 
 class TimeError(ValueError):
@@ -53,10 +55,34 @@ def parse_time(text: str, zone: tzinfo) -> datetime:
         )
     except ValueError as exc:
         raise TimeError(f"{quoted(text.strip())} is not a real date and time ({exc})") from None
+    in_range(naive, text.strip())
     written_zone = match["zone"]
     if written_zone:
-        return naive.replace(tzinfo=_fixed_zone(written_zone))
-    return localize(naive, zone, text.strip())
+        try:
+            aware = naive.replace(tzinfo=_fixed_zone(written_zone))
+        except ValueError:  # datetime.timezone takes offsets under 24 hours only
+            raise TimeError(
+                f"the offset {written_zone} in {quoted(text.strip())} is not one a clock "
+                "shows; offsets lie between -23:59 and +23:59, e.g. +01:00"
+            ) from None
+    else:
+        aware = localize(naive, zone, text.strip())
+    return aware
+
+
+# The years a time may fall in. Derived times (90 days of uptime before "now", a promise plus
+# max_silence, a day's end) must stay within what datetime can hold, so the ends are refused.
+FIRST_YEAR, LAST_YEAR = 1970, 9000
+
+
+def in_range(moment: datetime, shown: str) -> datetime:
+    """``moment`` if its year lies in FIRST_YEAR..LAST_YEAR, else a TimeError."""
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise TimeError(
+            f"{quoted(shown)} is out of range: write a time between the years "
+            f"{FIRST_YEAR} and {LAST_YEAR}"
+        )
+    return moment
 
 
 def _fixed_zone(written: str) -> tzinfo:
@@ -96,7 +122,16 @@ def parse_duration(text: str) -> timedelta:
     match = _DURATION.match(text)
     if not text.strip() or not match or not (match["h"] or match["m"]):
         raise TimeError(f"cannot read the duration {quoted(text)}; write it as 30m, 1h or 1h30m")
-    return timedelta(hours=int(match["h"] or 0), minutes=int(match["m"] or 0))
+    hours, minutes = int(match["h"] or 0), int(match["m"] or 0)
+    if hours * 60 + minutes > MAX_DURATION_MINUTES:
+        raise TimeError(
+            f"the duration {quoted(text.strip())} is too long; "
+            f"write at most {MAX_DURATION_MINUTES // 60}h (a year)"
+        )
+    return timedelta(hours=hours, minutes=minutes)
+
+
+MAX_DURATION_MINUTES = 366 * 24 * 60  # a year: any promise or silence longer is a typo
 
 
 def parse_now(text: str | None, environ_epoch: str | None, zone: tzinfo = UTC) -> datetime:
@@ -105,10 +140,14 @@ def parse_now(text: str | None, environ_epoch: str | None, zone: tzinfo = UTC) -
     if text:
         return parse_time(text, zone)
     if environ_epoch:
-        try:
-            return datetime.fromtimestamp(int(environ_epoch), UTC)
-        except ValueError:
+        if not re.fullmatch(r"\s*\d{1,20}\s*", environ_epoch):
             raise TimeError(
-                f"SOURCE_DATE_EPOCH={quoted(environ_epoch)} is not a whole number of seconds"
-            ) from None
+                f"SOURCE_DATE_EPOCH={quoted(environ_epoch)} is not a whole number of seconds "
+                "since 1970, such as 1795000000"
+            )
+        try:
+            moment = datetime.fromtimestamp(int(environ_epoch), UTC)
+        except (ValueError, OverflowError, OSError):
+            moment = datetime.max.replace(tzinfo=UTC)
+        return in_range(moment, f"SOURCE_DATE_EPOCH={environ_epoch.strip()}")
     return datetime.now(UTC)

@@ -4,6 +4,9 @@ problem, nothing from outside the site is published, and nothing is written on f
 
 from __future__ import annotations
 
+import io
+import json
+import sys
 import textwrap
 import time
 from pathlib import Path
@@ -187,8 +190,8 @@ def test_a_component_id_with_a_newline_is_an_error(
         (
             'url: https://t.example/\nmirrors:\n  - "https://m.example/\\x1b[31m"',
             4,
-            "a mirror must be an absolute http(s) URL, not 'https://m.example/\\x1b[31m': it "
-            "holds the character U+001B (ESCAPE), which a URL cannot hold",
+            "the control character U+001B (ESCAPE) (written as an escape) in this value cannot "
+            "be published; delete it (it starts a terminal colour code, as pasted from a log)",
         ),
         (
             "url: https://t.example/\nmirrors:\n  - https://[fe80::1/",
@@ -376,3 +379,346 @@ def test_invalid_utf8_names_its_line(
         "site/content/incidents/x.md:8: error: this is not UTF-8 text: the byte 0xff at "
         "column 7 cannot be read; save the file as UTF-8"
     )
+
+
+# -- 12.5: what check passes, build builds ---------------------------------------------------------
+
+
+def check_fails_at(
+    site: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str], expected: str
+) -> None:
+    """``check`` prints exactly this one problem and fails; ``build`` fails and writes nothing."""
+    status, err = run_check(site, capsys)
+    assert (status, err) == (1, [expected, "statusgen: 1 error, 0 warnings; nothing was written"])
+    output = tmp_path / "out"
+    status, build_err = run_build(site, output, capsys)
+    assert status == 1
+    assert expected in build_err
+    assert not output.exists()
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".out")]
+
+
+ESC_MESSAGE = (
+    "error: the control character U+001B (ESCAPE) at column {} cannot be published; delete it "
+    "(it starts a terminal colour code, as pasted from a log)"
+)
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "line", "column"),
+    [
+        ("We are looking into it.", "ERR \x1b[31mconn refused\x1b[0m", 11, 5),
+        ("title: Errors", "title: Errors \x1b[1m", 1 + 1, 15),
+    ],
+    ids=["body", "title"],
+)
+def test_a_terminal_colour_code_in_an_incident_is_an_error_at_its_line(
+    old: str,
+    new: str,
+    line: int,
+    column: int,
+    make_site: MakeSite,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    site = make_site({"x": INCIDENT.replace(old, new)})
+    check_fails_at(
+        site, tmp_path, capsys, f"site/content/incidents/x.md:{line}: {ESC_MESSAGE.format(column)}"
+    )
+
+
+@pytest.mark.parametrize(
+    ("char", "name"),
+    [
+        ("\x01", "U+0001"),
+        ("\x08", "U+0008 (BACKSPACE)"),
+        ("\x0b", "U+000B (VERTICAL TAB)"),
+        ("\x0c", "U+000C (FORM FEED)"),
+        ("\x1f", "U+001F"),
+        ("\x7f", "U+007F (DELETE)"),
+        ("\ufffe", "U+FFFE"),
+        ("\uffff", "U+FFFF"),
+    ],
+)
+def test_every_control_character_in_a_body_is_an_error(
+    char: str,
+    name: str,
+    make_site: MakeSite,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    site = make_site({"x": INCIDENT.replace("Fixed.", f"Fi{char}xed.")})
+    check_fails_at(
+        site,
+        tmp_path,
+        capsys,
+        f"site/content/incidents/x.md:8: error: the control character {name} at column 3 "
+        "cannot be published; delete it",
+    )
+
+
+def test_a_control_character_written_as_an_escape_in_site_yaml_is_an_error(
+    make_site: MakeSite, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site_yaml = SITE_YAML.replace("name: API", 'name: "API \\e[32mok"')
+    site = make_site({"x": INCIDENT}, site_yaml=site_yaml)
+    check_fails_at(
+        site,
+        tmp_path,
+        capsys,
+        "site/site.yaml:6: error: the control character U+001B (ESCAPE) (written as an escape) "
+        "in this value cannot be published; delete it (it starts a terminal colour code, as "
+        "pasted from a log)",
+    )
+
+
+def test_a_lone_surrogate_escape_in_front_matter_is_an_error(
+    make_site: MakeSite, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site({"x": INCIDENT.replace("title: Errors", 'title: "Err \\ud800"')})
+    status, err = run_check(site, capsys)
+    assert status == 1
+    assert err[0].startswith("site/content/incidents/x.md:2: error: this is not valid YAML")
+
+
+@pytest.mark.parametrize(
+    ("written", "shown"),
+    [("2.10", "2.10"), ("1e3", "1e3"), ("0x10", "0x10"), ("007", "007"), ("1.50", "1.50")],
+)
+def test_yaml_never_changes_a_title_or_a_name(
+    written: str,
+    shown: str,
+    make_site: MakeSite,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    site_yaml = SITE_YAML.replace("name: API", f"name: {written}")
+    site = make_site({"x": INCIDENT.replace("title: Errors", f"title: {written}")}, site_yaml)
+    status, err = run_build(site, tmp_path / "out", capsys)
+    assert status == 0, err
+    summary = json.loads((tmp_path / "out" / "api/v2/incidents.json").read_text("utf-8"))
+    assert summary["incidents"][0]["name"] == shown
+    components = json.loads((tmp_path / "out" / "api/v2/components.json").read_text("utf-8"))
+    assert components["components"][0]["name"] == shown
+
+
+@pytest.mark.parametrize(
+    ("front", "line", "message"),
+    [
+        ("impact: !!float x", 3, "'x' is not a number; write a number, or text in quotes"),
+        (
+            "impact: !!binary aGk=",
+            3,
+            "the tag '!!binary' is not accepted here; write the value plainly (in quotes for text)",
+        ),
+        (
+            "impact: !!python/name:os.system",
+            3,
+            "the tag '!!python/name:os.system' is not accepted here",
+        ),
+        (
+            "started: 0001-01-01 00:00 +01:00",
+            3,
+            "started: '0001-01-01 00:00 +01:00' is out of range: write a time between the years "
+            "1970 and 9000",
+        ),
+        (
+            "started: 9999-12-31 23:30 -01:00",
+            3,
+            "started: '9999-12-31 23:30 -01:00' is out of range: write a time between the years "
+            "1970 and 9000",
+        ),
+        (
+            "started: 2026-11-20 14:00 +24:00",
+            3,
+            "started: the offset +24:00 in '2026-11-20 14:00 +24:00' is not one a clock shows; "
+            "offsets lie between -23:59 and +23:59, e.g. +01:00",
+        ),
+        (
+            "impact: " + "9" * 4300,
+            3,
+            "unknown impact a number of 4300 digits; use one of: none, minor, major, critical",
+        ),
+        (
+            "impact: " + "9" * 4301,
+            3,
+            f"unknown impact '{'9' * 80}'…; use one of: none, minor, major, critical",
+        ),
+    ],
+)
+def test_strange_yaml_values_are_problems_at_their_line(
+    front: str,
+    line: int,
+    message: str,
+    make_site: MakeSite,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    site = make_site({"x": INCIDENT.replace("title: Errors", f"title: Errors\n    {front}")})
+    status, err = run_check(site, capsys)
+    assert status == 1
+    assert err[0].startswith(f"site/content/incidents/x.md:{line}: error: {message}"), err
+    assert run_build(site, tmp_path / "out", capsys)[0] == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_update_heading_out_of_range_is_an_error(
+    make_site: MakeSite, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site({"x": INCIDENT.replace("2026-11-20 15:00 UTC", "0001-01-01 00:00 +01:00")})
+    check_fails_at(
+        site,
+        tmp_path,
+        capsys,
+        "site/content/incidents/x.md:7: error: '0001-01-01 00:00 +01:00' is out of range: "
+        "write a time between the years 1970 and 9000",
+    )
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        ("timezone: localtime\n", "unknown time zone 'localtime'"),
+        ("timezone: posixrules\n", "unknown time zone 'posixrules'"),
+        ("timezone: Factory\n", "unknown time zone 'Factory'"),
+        ("timezone: Mars/Olympus\n", "unknown time zone 'Mars/Olympus'"),
+        ("max_silence: 99999999999\n", "the duration '99999999999m' is too long"),
+        ("max_silence: 99999999999h\n", "the duration '99999999999h' is too long"),
+        ("max_silence: !!float x\n", "'x' is not a number"),
+        ("max_silence: " + "9" * 5000 + "\n", "cannot read the duration"),
+    ],
+)
+def test_strange_site_values_are_problems_at_their_line(
+    extra: str,
+    message: str,
+    make_site: MakeSite,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    site_yaml = (
+        "name: T\nurl: https://t.example/\n" + extra + "components:\n  - id: api\n    name: A\n"
+    )
+    site = make_site({"x": INCIDENT}, site_yaml=site_yaml)
+    status, err = run_check(site, capsys)
+    assert status == 1
+    assert err[0].startswith(f"site/site.yaml:3: error: {message}"), err
+    assert run_build(site, tmp_path / "out", capsys)[0] == 1
+
+
+def test_content_incidents_that_is_a_file_is_an_error(
+    make_site: MakeSite, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site()
+    (site / "content" / "incidents").rmdir()
+    (site / "content" / "incidents").write_text("oops", encoding="utf-8")
+    check_fails_at(
+        site,
+        tmp_path,
+        capsys,
+        "site/content/incidents: error: this is a file, but content/incidents/ must be a folder "
+        "holding one .md file per incident; rename the file and make the folder",
+    )
+
+
+@pytest.mark.parametrize(
+    ("now", "epoch", "message"),
+    [
+        ("garbage", None, "--now: cannot read the time 'garbage'"),
+        ("0001-01-01 00:00", None, "--now: '0001-01-01 00:00' is out of range"),
+        ("9999-12-31 23:59 -01:00", None, "--now: '9999-12-31 23:59 -01:00' is out of range"),
+        ("2026-11-20 14:05 +25:00", None, "--now: the offset +25:00 in"),
+        (None, "99999999999999999999", "--now: 'SOURCE_DATE_EPOCH=99999999999999999999' is out"),
+        (None, "-1", "--now: SOURCE_DATE_EPOCH='-1' is not a whole number of seconds"),
+    ],
+)
+def test_a_strange_now_is_wrong_usage(
+    now: str | None,
+    epoch: str | None,
+    message: str,
+    make_site: MakeSite,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    site = make_site({"x": INCIDENT})
+    if epoch:
+        monkeypatch.setenv("SOURCE_DATE_EPOCH", epoch)
+    for command in ("check", "build"):
+        argv = [command, "--source", str(site), *(["--now", now] if now else [])]
+        assert main(argv) == 2
+        assert capsys.readouterr().err.startswith(f"statusgen: error: {message}")
+    assert not (Path("_site")).exists()
+
+
+OPEN_INCIDENT = """\
+    ---
+    title: Errors
+    components:
+      api: partial_outage
+    ---
+
+    ## 2026-11-20 14:05 UTC — Investigating
+    We are looking into it.
+    """
+
+
+@pytest.mark.parametrize(
+    ("argv", "stdin", "message"),
+    [
+        (
+            ["-m", "ERR \x1b[31mconn refused\x1b[0m"],
+            b"",
+            "--message: line 1: " + ESC_MESSAGE.format(5).removeprefix("error: "),
+        ),
+        (
+            ["-m", "bad \udcff byte"],
+            b"",
+            "--message: the text is not UTF-8 (the byte 0xff at character 5 cannot be read)",
+        ),
+        (
+            [],
+            b"Fixed \xff\xfe.\n",
+            "the message on standard input is not UTF-8 text (the byte 0xff at offset 6 "
+            "cannot be read)",
+        ),
+        (
+            [],
+            b"line one\nbell \x07 here\n",
+            "the message on standard input: line 2: the control character U+0007 (BELL) at "
+            "column 6 cannot be published; delete it",
+        ),
+        (
+            ["-m", "Later.", "--next", "99999999999h"],
+            b"",
+            "--next: cannot read '99999999999h'",
+        ),
+    ],
+    ids=["colour-codes", "argv-not-utf8", "stdin-not-utf8", "stdin-bell", "huge-next"],
+)
+def test_writing_commands_refuse_text_that_cannot_be_published(
+    argv: list[str],
+    stdin: bytes,
+    message: str,
+    make_site: MakeSite,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    site = make_site({"open": OPEN_INCIDENT})
+    path = site / "content" / "incidents" / "open.md"
+    before = path.read_bytes()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(stdin), encoding="utf-8"))
+    command = ["update", "open", "--source", str(site), "--now", NOW, "-s", "identified"]
+    assert main([*command, *argv]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"statusgen: error: {message}"), err
+    assert path.read_bytes() == before
+    assert sorted(p.name for p in path.parent.iterdir()) == ["open.md"]
+
+
+def test_a_title_with_a_colour_code_is_refused_by_new(
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site()
+    argv = ["new", "API \x1b[1mdown", "-c", "api=major_outage", "-m", "Looking.", "--now", NOW]
+    assert main([*argv, "--source", str(site)]) == 2
+    assert capsys.readouterr().err.startswith("statusgen: error: the title: line 1: the control")
+    assert list((site / "content" / "incidents").iterdir()) == []
