@@ -4,8 +4,12 @@ problem, nothing from outside the site is published, and nothing is written on f
 
 from __future__ import annotations
 
+import fcntl
 import io
 import json
+import os
+import re
+import subprocess
 import sys
 import textwrap
 import time
@@ -13,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.cli import main
+from generator.cli import issues_url, main
 from generator.config import ID_PATTERN
 from generator.problems import Problem
 from generator.render.theme import make_environment, static_files
@@ -722,3 +726,145 @@ def test_a_title_with_a_colour_code_is_refused_by_new(
     assert main([*argv, "--source", str(site)]) == 2
     assert capsys.readouterr().err.startswith("statusgen: error: the title: line 1: the control")
     assert list((site / "content" / "incidents").iterdir()) == []
+
+
+# -- 12.6: faults are problems, not tracebacks -----------------------------------------------------
+
+
+def build_command(site: Path, output: Path) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "generator",
+        "build",
+        "--source",
+        str(site),
+        "--output",
+        str(output),
+        "--now",
+        NOW,
+    ]
+
+
+def test_three_builds_at_once_into_one_folder_all_succeed_and_leave_nothing_behind(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    site = make_site({f"x{n}": INCIDENT for n in range(20)})
+    output = tmp_path / "out"
+    for _ in range(3):
+        builds = [
+            subprocess.Popen(build_command(site, output), stderr=subprocess.PIPE, text=True)
+            for _ in range(3)
+        ]
+        results = [(b.wait(timeout=120), b.stderr.read() if b.stderr else "") for b in builds]
+        assert [status for status, _ in results] == [0, 0, 0], results
+        assert (output / "index.html").is_file()
+        assert (output / "api" / "v2" / "summary.json").is_file()
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "site"]
+
+
+def test_a_build_waits_for_the_one_holding_the_output(make_site: MakeSite, tmp_path: Path) -> None:
+    site = make_site({"x": INCIDENT})
+    output = tmp_path / "out"
+    holder = os.open(tmp_path, os.O_RDONLY)
+    fcntl.flock(holder, fcntl.LOCK_EX)  # as a build in the middle of its swap holds it
+    try:
+        waiting = subprocess.Popen(build_command(site, output), stderr=subprocess.PIPE)
+        with pytest.raises(subprocess.TimeoutExpired):
+            waiting.wait(timeout=3)
+        assert not output.exists()
+    finally:
+        os.close(holder)
+    assert waiting.wait(timeout=60) == 0
+    assert (output / "index.html").is_file()
+
+
+def test_leftovers_of_a_killed_build_are_cleaned_and_the_previous_site_put_back(
+    make_site: MakeSite, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site({"x": INCIDENT})
+    output = tmp_path / "out"
+    assert run_build(site, output, capsys)[0] == 0
+    previous = (output / "index.html").read_bytes()
+    # Killed between the two renames: the old site moved aside, the new one half-written.
+    output.rename(tmp_path / ".out.old-4242")
+    (tmp_path / ".out.new-abc123").mkdir()
+    (tmp_path / ".out.new-abc123" / "index.html").write_text("half", encoding="utf-8")
+
+    broken = site / "content" / "incidents" / "broken.md"
+    broken.write_text("---\ntitle: B\n---\n## yesterday — Resolved\nX.\n", encoding="utf-8")
+    assert run_build(site, output, capsys)[0] == 1
+    assert (output / "index.html").read_bytes() == previous  # the previous site is back
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "site"]
+
+    broken.unlink()
+    (tmp_path / ".out.old-999").mkdir()
+    (tmp_path / ".out.new-zzz").mkdir()
+    assert run_build(site, output, capsys)[0] == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out", "site"]
+
+
+def test_an_internal_error_is_one_line_saying_where_to_report_it(
+    make_site: MakeSite,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from generator import build as build_module
+
+    site = make_site({"x": INCIDENT})
+
+    def broken_render(checked: object) -> None:
+        raise KeyError("a secret=hunter2")
+
+    monkeypatch.setattr(build_module, "render", broken_render)
+    output = tmp_path / "out"
+    status, err = run_build(site, output, capsys)
+    assert status == 3
+    line = re.fullmatch(
+        r"statusgen: internal error \(KeyError in generator/build\.py:\d+\): this is a bug in "
+        r"statusgen, not in your content; please report it at (\S+) with the command you ran; "
+        r"run it again with --debug to see the traceback\n",
+        err,
+    )
+    assert line is not None, err
+    assert line[1] == issues_url()
+    assert "hunter2" not in err
+    assert issues_url().startswith("https://")
+    assert not output.exists()
+
+    for argv in (["--debug", "build"], ["build", "--debug"]):
+        command = [*argv, "--source", str(site), "--output", str(output), "--now", NOW]
+        assert main(command) == 3
+        err = capsys.readouterr().err
+        assert "Traceback (most recent call last)" in err
+        assert err.splitlines()[-1].startswith("statusgen: internal error (KeyError in ")
+
+
+def test_an_internal_error_names_the_statusgen_module_it_came_from(
+    make_site: MakeSite,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from generator.render import badges
+
+    monkeypatch.setattr(badges, "render_badges", lambda ctx: [][1])
+    monkeypatch.setattr("generator.render.RENDERERS", [lambda ctx: badges.render_badges(ctx)])
+    status, err = run_build(make_site({"x": INCIDENT}), tmp_path / "out", capsys)
+    assert status == 3
+    assert "internal error (IndexError in " in err
+
+
+def test_a_fault_of_the_machine_is_a_problem_with_the_path(
+    make_site: MakeSite, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site({"x": INCIDENT})
+    (tmp_path / "afile").write_text("mine", encoding="utf-8")
+    status, err = run_build(site, tmp_path / "afile" / "sub", capsys)
+    assert status == 1
+    assert err.splitlines() == [
+        "afile/sub: error: cannot write the site here: File exists (afile)",
+        "statusgen: 1 error, 0 warnings; nothing was written",
+    ]
+    assert (tmp_path / "afile").read_text(encoding="utf-8") == "mine"
