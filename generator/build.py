@@ -19,7 +19,7 @@ from generator.output import SiteFiles, guard_output
 from generator.problems import ContentError, Problem, Problems
 from generator.render import i18n
 from generator.render.context import render_all
-from generator.render.theme import check_theme
+from generator.render.theme import check_theme, inside
 
 
 @dataclass(frozen=True)
@@ -53,11 +53,30 @@ def check(
                 "per incident; rename the file and make the folder",
             )
             raise ContentError(problems.sorted())
+    if _check_links(source, problems):  # not read: its problems could quote what it links to
+        raise ContentError(problems.sorted())
     content = load_content(site, problems, cache)
     derive.check_promises(content, now, problems)
     if problems.errors or (strict and problems.warnings):
         raise ContentError(problems.sorted())
     return Checked(content, compute_facts(content, now), problems.sorted())
+
+
+def _check_links(source: Path, problems: Problems) -> bool:
+    """An incident file that is a link to a file outside the site is refused: what a build
+    publishes comes from the site's own folder, never from elsewhere on the build machine."""
+    folder = incidents_dir(source)
+    found = False
+    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
+        if path.suffix == ".md" and path.is_symlink() and not inside(path, source):
+            found = True
+            problems.error(
+                path,
+                0,
+                "this is a link to a file outside the site, which a build never publishes; "
+                "copy the incident into content/incidents/ instead",
+            )
+    return found
 
 
 def render(checked: Checked) -> SiteFiles:

@@ -70,8 +70,19 @@ def display_path(path: Path) -> str:
     try:
         rel = os.path.relpath(path)
     except ValueError:  # another drive on Windows
-        return str(path)
-    return str(path) if rel.startswith(".." + os.sep + "..") else rel
+        return printable(str(path))
+    return printable(str(path) if rel.startswith(".." + os.sep + "..") else rel)
+
+
+def printable(text: str) -> str:
+    """A file name as a terminal or log can show it: control characters (a newline would forge
+    a line of output) and bytes that are not UTF-8 are written as escapes, like repr does."""
+    if text.isprintable():
+        return text
+    return "".join(
+        char if char.isprintable() or char == " " else repr(char)[1:-1].replace("'", "")
+        for char in text
+    )
 
 
 @dataclass

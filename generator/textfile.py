@@ -6,6 +6,7 @@ line length, so that any input, however large or strange, costs bounded work and
 from __future__ import annotations
 
 import re
+import stat
 import unicodedata
 from pathlib import Path
 
@@ -73,6 +74,8 @@ def read_text(path: Path) -> str:
 
     ``OSError`` (a missing or unreadable file) passes through to the caller.
     """
+    if not stat.S_ISREG(path.stat().st_mode):  # a FIFO or a device would block or never end
+        raise TextFileError(0, "this is not a regular file; an incident or site.yaml is a file")
     with path.open("rb") as handle:
         # At most one byte more than the limit: a huge or endless file (a device) costs nothing.
         data = handle.read(MAX_FILE_BYTES + 1)

@@ -868,3 +868,58 @@ def test_a_fault_of_the_machine_is_a_problem_with_the_path(
         "statusgen: 1 error, 0 warnings; nothing was written",
     ]
     assert (tmp_path / "afile").read_text(encoding="utf-8") == "mine"
+
+
+# -- hostile file names and special files ----------------------------------------------------------
+
+
+def test_an_incident_linked_from_outside_the_site_is_refused_unread(
+    make_site: MakeSite, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    secret = tmp_path / "secret.md"
+    secret.write_text(textwrap.dedent(INCIDENT).replace("Fixed.", "TOKEN=hunter2"), "utf-8")
+    site = make_site({"x": INCIDENT})
+    (site / "content" / "incidents" / "leak.md").symlink_to(secret)
+    check_fails_at(
+        site,
+        tmp_path,
+        capsys,
+        "site/content/incidents/leak.md: error: this is a link to a file outside the site, "
+        "which a build never publishes; copy the incident into content/incidents/ instead",
+    )
+
+
+def test_a_fifo_named_like_an_incident_does_not_hang_the_build(
+    make_site: MakeSite, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site({"x": INCIDENT})
+    os.mkfifo(site / "content" / "incidents" / "pipe.md")
+    check_fails_at(
+        site,
+        tmp_path,
+        capsys,
+        "site/content/incidents/pipe.md: error: this is not a regular file; an incident or "
+        "site.yaml is a file",
+    )
+
+
+def test_a_file_name_with_a_newline_cannot_forge_a_line_of_output(
+    make_site: MakeSite, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site({"x": INCIDENT})
+    (site / "content" / "incidents" / "a\nb.md").write_text("hi", encoding="utf-8")
+    (site / "content" / "incidents" / "c\udcff,line=1::d.md").write_text("hi", encoding="utf-8")
+    monkeypatch.setenv("GITHUB_ACTIONS", "true")
+    assert main(["check", "--source", str(site), "--now", NOW]) == 1
+    captured = capsys.readouterr()
+    assert captured.err.splitlines()[:2] == [
+        "site/content/incidents/a\\nb.md: error: the file name 'a\\nb.md' cannot be an incident "
+        "id: use lower-case letters, digits and dashes, e.g. 2026-11-20-api-errors.md",
+        "site/content/incidents/a\\nb.md:1: error: an incident file starts with front matter "
+        "between '---' lines:",
+    ]
+    annotations = [line for line in captured.out.splitlines() if line.startswith("::")]
+    assert len(annotations) == 4
+    assert annotations[2].startswith(
+        "::error file=site/content/incidents/c\\udcff%2Cline=1%3A%3Ad.md::the file name"
+    )
