@@ -17,7 +17,9 @@ _LINE_END = re.compile(r"\r\n|\r|\n")
 # Characters that cannot be published (XML 1.0 refuses them) and that no writer means to type:
 # C0 controls but tab and the line ends, DEL, U+FFFE/U+FFFF and lone surrogates (which YAML's
 # "\ud800" escapes can make). Terminal colour codes (ESC [31m) pasted from logs are the usual.
-FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+# The C1 controls (but U+0085, a line end to some) too: YAML refuses them, so text refuses them
+# alike, and they are only ever the remains of a wrong encoding.
+FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ufffe\uffff\ud800-\udfff]")
 # unicodedata has no names for the C0 and C1 controls; these are the ones writers meet.
 _CONTROL_NAMES = {
     "\t": "TAB",
