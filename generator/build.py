@@ -6,9 +6,12 @@ swapped in at once, so a failed build leaves the previous output as it was.
 
 from __future__ import annotations
 
+import traceback
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
+
+from jinja2 import TemplateError
 
 from generator import derive
 from generator.config import load_site
@@ -16,10 +19,10 @@ from generator.content import IncidentCache, incidents_dir, load_content
 from generator.derive import Facts, compute_facts
 from generator.model import Content
 from generator.output import SiteFiles, guard_output
-from generator.problems import ContentError, Problem, Problems
+from generator.problems import ContentError, Problem, Problems, clip, display_path
 from generator.render import i18n
 from generator.render.context import render_all
-from generator.render.theme import check_theme, inside
+from generator.render.theme import check_templates, check_theme, inside
 
 
 @dataclass(frozen=True)
@@ -44,6 +47,7 @@ def check(
         raise ContentError(problems.sorted())
     i18n.check_language(site, problems)
     check_theme(site.source, site.theme, problems)
+    check_templates(site.source, site.theme, problems)
     for folder in (source / "content", incidents_dir(source)):
         if folder.exists() and not folder.is_dir():
             problems.error(
@@ -80,7 +84,28 @@ def _check_links(source: Path, problems: Problems) -> bool:
 
 
 def render(checked: Checked) -> SiteFiles:
-    return render_all(checked.content, checked.facts, checked.facts.now)
+    try:
+        return render_all(checked.content, checked.facts, checked.facts.now)
+    except TemplateError as exc:  # a site's own theme template that fails as it renders
+        raise ContentError([template_problem(exc)]) from None
+
+
+def template_problem(exc: TemplateError) -> Problem:
+    """A theme template's error at its file and line: the syntax error's own, else the template
+    frame of the traceback (Jinja2 puts template lines there)."""
+    filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
+    if not filename:
+        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+            if not frame.filename.endswith(".py") and Path(frame.filename).is_file():
+                filename, line = frame.filename, frame.lineno
+                break
+    message = exc.message or type(exc).__name__
+    return Problem(
+        display_path(Path(filename)) if filename else "themes",
+        int(line or 0),
+        "error",
+        f"this theme template cannot be rendered: {clip(message)}",
+    )
 
 
 def build(

@@ -51,6 +51,11 @@ QUOTE_LIMIT = 80  # characters of a value that a message shows
 MESSAGE_LIMIT = 2000  # characters of a whole message
 
 
+def clip(text: str, limit: int = 300) -> str:
+    """Text from elsewhere (a library's message) cut to ``limit`` characters with an ellipsis."""
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
 def quoted(value: object, limit: int = QUOTE_LIMIT) -> str:
     """A value as a message shows it: its repr, cut to ``limit`` characters with an ellipsis,
     so that a huge value (a YAML bomb, a pasted log) never makes a huge message."""

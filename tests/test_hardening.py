@@ -923,3 +923,48 @@ def test_a_file_name_with_a_newline_cannot_forge_a_line_of_output(
     assert annotations[2].startswith(
         "::error file=site/content/incidents/c\\udcff%2Cline=1%3A%3Ad.md::the file name"
     )
+
+
+@pytest.mark.parametrize(
+    ("template", "message"),
+    [
+        ("{{ facts.x }", "this theme template cannot be read: unexpected '}'"),
+        ("{% for %}", "this theme template cannot be read: Expected an expression, got 'end of"),
+        ("{% block main %}{% endblock %}{% endblock %}", "this theme template cannot be read: "),
+    ],
+)
+def test_a_theme_template_that_cannot_be_read_fails_check_at_its_line(
+    template: str,
+    message: str,
+    make_site: MakeSite,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    site = make_site({"x": INCIDENT})
+    templates = site / "themes" / "default" / "templates"
+    templates.mkdir(parents=True)
+    text = '{% extends "default/index.html" %}\n{% block main %}\n' + template + "{% endblock %}"
+    (templates / "index.html").write_text(text, encoding="utf-8")
+    status, err = run_check(site, capsys)
+    assert status == 1
+    assert err[0].startswith(f"site/themes/default/templates/index.html:3: error: {message}")
+    assert run_build(site, tmp_path / "out", capsys)[0] == 1
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_theme_template_that_fails_as_it_renders_is_a_problem_at_its_line(
+    make_site: MakeSite, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = make_site({"x": INCIDENT})
+    templates = site / "themes" / "default" / "templates"
+    templates.mkdir(parents=True)
+    text = '{% extends "default/index.html" %}\n{% block main %}\n\n{{ nosuch.x }}{% endblock %}'
+    (templates / "index.html").write_text(text, encoding="utf-8")
+    status, err = run_build(site, tmp_path / "out", capsys)
+    assert status == 1
+    assert err.splitlines() == [
+        "site/themes/default/templates/index.html:4: error: this theme template cannot be "
+        "rendered: 'nosuch' is undefined",
+        "statusgen: 1 error, 0 warnings; nothing was written",
+    ]
+    assert not (tmp_path / "out").exists()

@@ -15,10 +15,12 @@ from jinja2 import (
     FileSystemLoader,
     PrefixLoader,
     StrictUndefined,
+    TemplateError,
     TemplateNotFound,
+    TemplateSyntaxError,
 )
 
-from generator.problems import Problems
+from generator.problems import Problems, clip
 
 
 def builtin_theme() -> Path:
@@ -129,3 +131,25 @@ def check_theme(source: Path, theme: str, problems: Problems) -> None:
                         "this is a link to a file outside the theme folder, which a build "
                         "never publishes; copy the file into the theme instead",
                     )
+
+
+def check_templates(source: Path, theme: str, problems: Problems) -> None:
+    """Compile every template of the site's own theme folders, so that ``check`` reports a
+    template's syntax error at its line, as ``build`` would fail on it."""
+    env = make_environment(source, theme)
+    for folder in theme_dirs(source, theme)[:-1]:  # the built-in theme is tested with statusgen
+        templates = folder / "templates"
+        for path in _walk(templates) if templates.is_dir() else []:
+            if not inside(path, folder):
+                continue  # reported by check_theme
+            name = path.relative_to(templates).as_posix()
+            try:
+                env.get_template(name)
+            except TemplateSyntaxError as exc:
+                problems.error(
+                    path,
+                    exc.lineno,
+                    f"this theme template cannot be read: {clip(exc.message or '')}",
+                )
+            except (TemplateError, UnicodeDecodeError, OSError) as exc:
+                problems.error(path, 0, f"this theme template cannot be read: {clip(str(exc))}")
