@@ -1,6 +1,7 @@
 """The ``statusgen`` command: thin wrappers that parse arguments and call the library.
 
-Exit status: 0 fine; 1 problems in the content (all listed); 2 wrong usage.
+Exit status: 0 fine; 1 problems in the content (all listed), or a fault of the machine; 2 wrong
+usage; 3 an internal error, a bug in statusgen (the traceback only with ``--debug``).
 """
 
 from __future__ import annotations
@@ -9,15 +10,19 @@ import argparse
 import os
 import shlex
 import sys
+import traceback
 from collections.abc import Sequence
 from datetime import datetime
+from importlib import metadata
 from pathlib import Path
 
 from generator import __version__
-from generator.problems import ContentError, Problem, UsageError
+from generator.problems import ContentError, Problem, UsageError, display_path
 from generator.times import UTC, TimeError, parse_now
 
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, EXIT_BUG = 0, 1, 2, 3
+# Where bugs are reported when the installed package does not say (its Project-URL "Issues").
+ISSUES_URL = "https://github.com/statusgen/statusgen/issues"
 
 
 class _Parser(argparse.ArgumentParser):
@@ -148,6 +153,7 @@ def _load_optional_setups() -> None:
 def make_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="statusgen", description="A static status-site generator.")
     parser.add_argument("--version", action="version", version=f"statusgen {__version__}")
+    parser.add_argument("--debug", action="store_true", help=DEBUG_HELP)
     sub = parser.add_subparsers(
         dest="command", required=True, metavar="COMMAND", parser_class=_Parser
     )
@@ -155,6 +161,10 @@ def make_parser() -> argparse.ArgumentParser:
         _load_optional_setups()
     for setup in COMMAND_SETUPS:
         setup(sub)
+    for command in sub.choices.values():  # also after the command: statusgen build --debug
+        command.add_argument(
+            "--debug", action="store_true", default=argparse.SUPPRESS, help=DEBUG_HELP
+        )
     return parser
 
 
@@ -188,6 +198,47 @@ def _refuse_extra_words(
     command.error(f"unrecognized arguments: {' '.join(extra)}")
 
 
+DEBUG_HELP = "on an internal error, print the traceback (for a bug report)"
+
+
+def issues_url() -> str:
+    """The issue tracker, as the installed package's metadata names it."""
+    try:
+        for entry in metadata.metadata("statusgen").get_all("Project-URL") or []:
+            label, _, url = entry.partition(",")
+            if label.strip().lower() in ("issues", "bug tracker", "tracker"):
+                return url.strip()
+    except metadata.PackageNotFoundError:
+        pass
+    return ISSUES_URL
+
+
+def report_bug(exc: BaseException, debug: bool) -> int:
+    """One line for an unexpected exception: a bug in statusgen, and where to report it.
+
+    The exception's own message is left out: it may quote content or an environment value
+    (a webhook URL, say); the traceback, with ``--debug``, is for the reporter to read first.
+    """
+    if debug:
+        traceback.print_exception(exc)
+    frames = traceback.extract_tb(exc.__traceback__)
+    ours = [f for f in frames if f"{os.sep}generator{os.sep}" in f.filename] or frames
+    where = ""
+    if ours:
+        path = Path(ours[-1].filename)
+        parts = path.parts
+        shown = "/".join(parts[parts.index("generator") :]) if "generator" in parts else path.name
+        where = f" in {shown}:{ours[-1].lineno}"
+    hint = "" if debug else "; run it again with --debug to see the traceback"
+    print(
+        f"statusgen: internal error ({type(exc).__name__}{where}): this is a bug in statusgen, "
+        f"not in your content; please report it at {issues_url()} with the command you "
+        f"ran{hint}",
+        file=sys.stderr,
+    )
+    return EXIT_BUG
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = make_parser()
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -207,3 +258,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except OSError as exc:  # a fault of the machine: a full disk, a read-only folder
+        where = f"{display_path(Path(exc.filename))}: " if exc.filename else ""
+        print(f"{where}error: {exc.strerror or exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    except Exception as exc:  # noqa: BLE001 - anything else is a bug, reported as one
+        return report_bug(exc, bool(getattr(args, "debug", False)))

@@ -2,19 +2,24 @@
 
 from __future__ import annotations
 
+import functools
 import re
+import unicodedata
 from datetime import date, timedelta
+from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from generator import yamlfile
+from generator import textfile, yamlfile
 from generator.model import Component, Site
-from generator.problems import Problems
-from generator.times import TimeError, parse_duration
+from generator.problems import Problems, quoted
+from generator.textfile import unicode_name
+from generator.times import FIRST_YEAR, LAST_YEAR, TimeError, parse_duration
 
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+# \Z, not $: "$" also matches before a trailing newline, which would let "api\n" pass.
+ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
 
 SITE_KEYS = {
     "name": 'the site\'s name (pages read "<name> Status")',
@@ -50,10 +55,29 @@ def site_timezone(source: Path) -> ZoneInfo:
     A site.yaml with problems is reported in full by :func:`load_site`; this never fails.
     """
     try:
-        data = yamlfile.load((source / "site.yaml").read_text(encoding="utf-8"))
-        return ZoneInfo(str(data.get("timezone") or "UTC"))
-    except (OSError, UnicodeDecodeError, ValueError, AttributeError, ZoneInfoNotFoundError):
+        data = yamlfile.load(textfile.read_text(source / "site.yaml"))
+        return iana_zone(yamlfile.as_text(data.get("timezone") or "UTC"))
+    except (OSError, ValueError, AttributeError, ZoneInfoNotFoundError):
         return ZoneInfo("UTC")
+
+
+@functools.cache
+def iana_zones() -> frozenset[str]:
+    """The names of real IANA time zones, as the tzdata package lists them.
+
+    Not ``zoneinfo.available_timezones()``: on a build machine that also offers ``localtime``
+    and ``posixrules`` (links to whatever zone the machine is set to), so a site naming them
+    would follow the machine it is built on. ``Factory`` is no place's zone either.
+    """
+    names = resources.files("tzdata").joinpath("zones").read_text(encoding="utf-8").split()
+    return frozenset(names) - {"Factory", "localtime", "posixrules"}
+
+
+def iana_zone(name: str) -> ZoneInfo:
+    """The zone of an IANA name; ZoneInfoNotFoundError for any other name."""
+    if name not in iana_zones():
+        raise ZoneInfoNotFoundError(name)
+    return ZoneInfo(name)
 
 
 def load_site(source: Path, problems: Problems) -> Site | None:
@@ -61,7 +85,10 @@ def load_site(source: Path, problems: Problems) -> Site | None:
     path = source / "site.yaml"
     errors_before = len(problems.errors)
     try:
-        text = path.read_text(encoding="utf-8")
+        text = textfile.read_text(path)
+    except textfile.TextFileError as exc:
+        problems.error(path, exc.line, str(exc))
+        return None
     except FileNotFoundError:
         problems.error(
             path,
@@ -70,8 +97,8 @@ def load_site(source: Path, problems: Problems) -> Site | None:
             "or name it with --source DIR",
         )
         return None
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.error(path, 0, f"cannot read this file: {exc}")
+    except OSError as exc:
+        problems.error(path, 0, f"cannot read this file: {exc.strerror or exc}")
         return None
     try:
         data = yamlfile.load(text)
@@ -89,42 +116,49 @@ def load_site(source: Path, problems: Problems) -> Site | None:
 
     for key in data:
         if key not in SITE_KEYS:
-            err(key, f"unknown key {key!r}; the keys are: {', '.join(SITE_KEYS)}")
+            err(key, f"unknown key {quoted(key)}; the keys are: {', '.join(SITE_KEYS)}")
 
     name = _text(data, "name", err, required=True)
     url = _text(data, "url", err, required=True)
     if url:
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https") or not parts.netloc:
+        wrong = url_problem(url)
+        if wrong:
             err(
                 "url",
                 f"url must be an absolute http(s) address such as "
-                f"https://status.acme.example/, not {url!r}",
+                f"https://status.acme.example/, not {quoted(url)}: {wrong}",
             )
         elif not url.endswith("/"):
             url += "/"
     zone_text = _text(data, "timezone", err) or "UTC"
     zone = ZoneInfo("UTC")
     try:
-        if zone_text not in available_timezones() and zone_text != "UTC":
-            raise ZoneInfoNotFoundError(zone_text)
-        zone = ZoneInfo(zone_text)
-    except (ZoneInfoNotFoundError, ValueError):
+        zone = iana_zone(zone_text)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
         err(
             "timezone",
-            f"unknown time zone {zone_text!r}; use an IANA name such as "
+            f"unknown time zone {quoted(zone_text)}; use an IANA name such as "
             "Europe/Berlin, America/New_York or UTC",
         )
     language = _text(data, "language", err) or "en"
-    if not re.match(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$", language):
+    if not re.match(r"[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*\Z", language):
         err(
             "language",
-            f"language must be a language code such as en, de or pt-BR, not {language!r}",
+            f"language must be a language code such as en, de or pt-BR, not {quoted(language)}",
         )
     description = _text(data, "description", err) or ""
     theme = _text(data, "theme", err) or "default"
     if not ID_PATTERN.match(theme):
-        err("theme", f"theme must be a folder name under themes/ such as 'default', not {theme!r}")
+        err(
+            "theme",
+            f"theme must be a folder name under themes/ such as 'default', not {quoted(theme)}",
+        )
+    elif theme != "default" and not (source / "themes" / theme).is_dir():
+        err(
+            "theme",
+            f"there is no theme folder themes/{theme}/ in the site; create it, "
+            "or remove theme: to use the built-in default theme",
+        )
 
     links = _string_map(data, "links", err, path, problems, urls=True)
     messages = _string_map(data, "messages", err, path, problems, allowed=MESSAGE_KEYS)
@@ -136,9 +170,12 @@ def load_site(source: Path, problems: Problems) -> Site | None:
         else:
             for index, item in enumerate(raw_mirrors):
                 line = _item_line(raw_mirrors, index, yamlfile.line_of(data, "mirrors", 1))
-                if not isinstance(item, str) or urlsplit(item).scheme not in ("http", "https"):
+                wrong = url_problem(item) if isinstance(item, str) else "it is not text"
+                if wrong:
                     problems.error(
-                        path, line, f"a mirror must be an absolute http(s) URL, not {item!r}"
+                        path,
+                        line,
+                        f"a mirror must be an absolute http(s) URL, not {quoted(item)}: {wrong}",
                     )
                 else:
                     mirrors.append(item)
@@ -147,9 +184,10 @@ def load_site(source: Path, problems: Problems) -> Site | None:
     if "max_silence" in data:
         raw = data["max_silence"]
         try:
-            max_silence = parse_duration(str(raw)) if not isinstance(raw, bool) else max_silence
-            if isinstance(raw, int) and not isinstance(raw, bool):
-                max_silence = timedelta(minutes=raw)
+            if isinstance(raw, bool) or not isinstance(raw, str | int):
+                raise TimeError("max_silence must be a duration such as 30m, 1h or 1h30m")
+            # A bare number is minutes; it is read as text so that its size is checked too.
+            max_silence = parse_duration(f"{raw}m" if isinstance(raw, int) else raw)
             if max_silence <= timedelta(0):
                 raise TimeError("max_silence must be longer than zero, e.g. 60m")
         except TimeError as exc:
@@ -177,6 +215,33 @@ def load_site(source: Path, problems: Problems) -> Site | None:
     )
 
 
+def url_problem(url: str, mailto: bool = False) -> str | None:
+    """What is wrong with an absolute URL written in site.yaml, or None.
+
+    A URL reaches robots.txt, the sitemap, feeds and headers as written, so a newline or a
+    control character in it would forge lines there: they are refused, like a URL that
+    cannot be parsed (``https://[::1/``), one without a host and one with a bad port.
+    """
+    for char in url:
+        if char.isspace() or unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Cn"):
+            return f"it holds the character {unicode_name(char)}, which a URL cannot hold"
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        return f"it cannot be read as a URL ({exc})"
+    schemes = ("http", "https", "mailto") if mailto else ("http", "https")
+    if parts.scheme.lower() not in schemes:
+        return f"it must start with {' or '.join(s + ':' for s in schemes)}"
+    if parts.scheme.lower() == "mailto":
+        return None if parts.path and "@" in parts.path else "it names no address after mailto:"
+    if not parts.hostname:
+        return "it names no host, as in https://status.acme.example/"
+    if port == 0:
+        return "its port must be between 1 and 65535"
+    return None
+
+
 def _item_line(items: Any, index: int, default: int) -> int:
     if isinstance(items, yamlfile.LocatedList) and index < len(items.item_lines):
         return items.item_lines[index]
@@ -192,7 +257,7 @@ def _text(data: Any, key: str, err: Any, required: bool = False) -> str | None:
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         err(key, f"{key} must be text: {SITE_KEYS[key]}")
         return None
-    value = str(value).strip()
+    value = yamlfile.as_text(value).strip()
     if required and not value:
         err(key, f"{key} must not be empty: {SITE_KEYS[key]}")
         return None
@@ -219,15 +284,18 @@ def _string_map(
         line = yamlfile.line_of(raw, name, yamlfile.line_of(data, key, 1))
         if allowed is not None and name not in allowed:
             problems.error(
-                path, line, f"unknown {key} key {name!r}; use one of: {', '.join(allowed)}"
+                path, line, f"unknown {key} key {quoted(name)}; use one of: {', '.join(allowed)}"
             )
             continue
         if not isinstance(value, str) or not value.strip():
             problems.error(path, line, f"{key}.{name} must be text")
             continue
-        if urls and urlsplit(value).scheme not in ("http", "https", "mailto"):
+        wrong = url_problem(value.strip(), mailto=True) if urls else None
+        if wrong:
             problems.error(
-                path, line, f"{key}.{name} must be an http(s) or mailto: URL, not {value!r}"
+                path,
+                line,
+                f"{key}.{name} must be an http(s) or mailto: URL, not {quoted(value)}: {wrong}",
             )
             continue
         out.append((str(name), value.strip()))
@@ -276,7 +344,7 @@ def _component(
             problems.error(
                 path,
                 yamlfile.line_of(item, key, line),
-                f"unknown component key {key!r}; the keys are: {', '.join(COMPONENT_KEYS)}",
+                f"unknown component key {quoted(key)}; the keys are: {', '.join(COMPONENT_KEYS)}",
             )
             ok = False
     component_id = item.get("id")
@@ -285,26 +353,35 @@ def _component(
             path,
             yamlfile.line_of(item, "id", line),
             f"component id must be lower-case letters, digits and dashes "
-            f"(like api or blob-storage), not {component_id!r}",
+            f"(like api or blob-storage), not {quoted(component_id)}",
         )
         return None
     if component_id in by_id:
         problems.error(
             path,
             yamlfile.line_of(item, "id", line),
-            f"the component id {component_id!r} is used twice (first at line "
+            f"the component id {quoted(component_id)} is used twice (first at line "
             f"{by_id[component_id].line}); ids must be unique across the file",
         )
         return None
     name = item.get("name")
-    if not isinstance(name, str | int | float) or isinstance(name, bool) or not str(name).strip():
+    if (
+        not isinstance(name, str | int | float)
+        or isinstance(name, bool)
+        or not yamlfile.as_text(name).strip()
+    ):
         problems.error(
             path,
             yamlfile.line_of(item, "name", line),
-            f"component {component_id!r} needs a name, e.g. name: Public API",
+            f"component {quoted(component_id)} needs a name, e.g. name: Public API",
         )
         ok = False
-    description = item.get("description") or ""
+    raw_description = item.get("description") or ""
+    description = (
+        yamlfile.as_text(raw_description)
+        if isinstance(raw_description, yamlfile.Number)
+        else raw_description
+    )
     if not isinstance(description, str):
         problems.error(
             path, yamlfile.line_of(item, "description", line), "description must be text"
@@ -314,11 +391,13 @@ def _component(
     if "since" in item:
         try:
             since = date.fromisoformat(str(item["since"]).strip())
+            if not FIRST_YEAR <= since.year <= LAST_YEAR:
+                raise ValueError(since)
         except ValueError:
             problems.error(
                 path,
                 yamlfile.line_of(item, "since", line),
-                f"since must be a date written as 2024-01-01, not {item['since']!r}",
+                f"since must be a date written as 2024-01-01, not {quoted(item['since'])}",
             )
             ok = False
     children: list[str] = []
@@ -353,7 +432,7 @@ def _component(
         return None
     component = Component(
         id=component_id,
-        name=str(name).strip(),
+        name=yamlfile.as_text(name).strip(),
         description=description.strip(),
         since=since,
         group_id=group,

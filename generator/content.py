@@ -13,12 +13,12 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from generator import statuses, yamlfile
+from generator import statuses, textfile, yamlfile
 from generator.config import ID_PATTERN
 from generator.markdown import parse_blocks, render_tokens
 from generator.model import Content, Incident, Site, Update
 from generator.parallel import map_ranges
-from generator.problems import Problem, Problems, display_path
+from generator.problems import Problem, Problems, display_path, quoted
 from generator.statuses import (
     FINISHED,
     IMPACT_TO_STATUS,
@@ -81,7 +81,7 @@ def load_content(site: Site, problems: Problems, cache: IncidentCache | None = N
         for entry in sorted(folder.iterdir()):
             if entry.name.startswith(".") or entry.name.endswith("~"):
                 continue  # editors' and git's own files (.x.md.swp, x.md~)
-            if entry.suffix == ".md" and entry.is_file():
+            if entry.suffix == ".md" and not entry.is_dir():
                 paths.append(entry)
             else:
                 _not_an_incident_file(entry, problems)
@@ -154,13 +154,16 @@ def load_incident(path: Path, site: Site, problems: Problems) -> Incident | None
         problems.error(
             path,
             0,
-            f"the file name {path.name!r} cannot be an incident id: use "
+            f"the file name {quoted(path.name)} cannot be an incident id: use "
             "lower-case letters, digits and dashes, e.g. 2026-11-20-api-errors.md",
         )
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.error(path, 0, f"cannot read this file as UTF-8 text: {exc}")
+        text = textfile.read_text(path)
+    except textfile.TextFileError as exc:
+        problems.error(path, exc.line, str(exc))
+        return None
+    except OSError as exc:
+        problems.error(path, 0, f"cannot read this file: {exc.strerror or exc}")
         return None
     text = text.lstrip("\ufeff")
     lines = text.splitlines()
@@ -210,11 +213,15 @@ def load_incident(path: Path, site: Site, problems: Problems) -> Incident | None
             problems.error(
                 path,
                 line(key),
-                f"unknown key {key!r}; the keys are: {', '.join(FRONT_MATTER_KEYS)}",
+                f"unknown key {quoted(key)}; the keys are: {', '.join(FRONT_MATTER_KEYS)}",
             )
 
     title = meta.get("title")
-    if title is None or isinstance(title, bool | dict | list) or not str(title).strip():
+    if (
+        title is None
+        or isinstance(title, bool | dict | list)
+        or not yamlfile.as_text(title).strip()
+    ):
         problems.error(
             path,
             line("title") if "title" in meta else 2,
@@ -262,7 +269,9 @@ def load_incident(path: Path, site: Site, problems: Problems) -> Incident | None
     impact = meta.get("impact")
     if impact is not None and impact not in IMPACTS:
         problems.error(
-            path, line("impact"), f"unknown impact {impact!r}; use one of: {', '.join(IMPACTS)}"
+            path,
+            line("impact"),
+            f"unknown impact {quoted(impact)}; use one of: {', '.join(IMPACTS)}",
         )
         impact = None
 
@@ -298,7 +307,7 @@ def load_incident(path: Path, site: Site, problems: Problems) -> Incident | None
     return Incident(
         id=incident_id,
         path=path,
-        title=str(title).strip(),
+        title=yamlfile.as_text(title).strip(),
         updates=tuple(sorted(updates, key=lambda u: (u.time, -u.position))),
         components=tuple(components),
         impact=impact,
@@ -347,7 +356,8 @@ def _read_components(
             unknown.append(
                 (
                     item_line,
-                    f"unknown component {component_id!r}; the components in site.yaml are: {known}",
+                    f"unknown component {quoted(component_id)}; "
+                    f"the components in site.yaml are: {known}",
                 )
             )
             continue
@@ -360,7 +370,7 @@ def _read_components(
                 problems.error(
                     path,
                     item_line if isinstance(raw, dict) else at,
-                    f"component {component_id!r} has no status: give one "
+                    f"component {quoted(component_id)} has no status: give one "
                     f"({component_id}: partial_outage) or set impact: minor, "
                     "major or critical",
                 )
@@ -369,7 +379,8 @@ def _read_components(
             problems.error(
                 path,
                 item_line,
-                f"unknown status {status!r} for {component_id!r}; use one of: {', '.join(allowed)}",
+                f"unknown status {quoted(status)} for {quoted(component_id)}; "
+                f"use one of: {', '.join(allowed)}",
             )
             continue
         out.append((component_id, str(status)))
@@ -435,7 +446,7 @@ def _read_updates(
             problems.error(
                 path,
                 file_line,
-                f"cannot read the update heading {heading!r}; "
+                f"cannot read the update heading {quoted(heading)}; "
                 f"write it as {HEADING_EXAMPLE} (a time, a dash, a status)",
             )
             continue
@@ -450,7 +461,7 @@ def _read_updates(
             problems.error(
                 path,
                 file_line,
-                f"unknown status {match['status']!r} for {kind}; use one of: {shown}",
+                f"unknown status {quoted(match['status'])} for {kind}; use one of: {shown}",
             )
             continue
         if not text.strip():

@@ -12,10 +12,17 @@ with ``.buildinfo``). A folder that holds, or lies inside, the site's own ``site
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path, PurePosixPath
+
+try:
+    import fcntl
+except ImportError:  # Windows: builds into one folder are not serialized there
+    fcntl = None  # type: ignore[assignment]
 
 from generator.parallel import map_ranges
 from generator.problems import ContentError, Problem, UsageError, display_path
@@ -74,6 +81,13 @@ class SiteFiles:
 
     def _write_atomically(self, output: Path) -> None:
         output.parent.mkdir(parents=True, exist_ok=True)
+        # Builds into one output take turns: a second one waits for the first to finish its
+        # swap, so neither ever finds the output half-replaced or removes the other's folders.
+        with _output_lock(output):
+            _recover(output)
+            self._write_locked(output)
+
+    def _write_locked(self, output: Path) -> None:
         staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
         paths = self.paths()
 
@@ -114,6 +128,45 @@ class SiteFiles:
             raise
 
 
+@contextlib.contextmanager
+def _output_lock(output: Path) -> Iterator[None]:
+    """Hold an exclusive lock on the folder that holds the output, for the length of a write.
+
+    An advisory lock (flock) on the folder itself rather than on a lock file beside the output:
+    nothing is left behind, and the system releases it when its holder dies, so a build that
+    was killed never blocks the next one.
+    """
+    if fcntl is None:
+        yield
+        return
+    handle = os.open(output.parent, os.O_RDONLY)
+    try:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(handle)  # releases the lock
+
+
+def _recover(output: Path) -> None:
+    """Tidy up after a build that was killed mid-write (called with the lock held, so no
+    other build is running): put back a previous site that was moved aside and not replaced,
+    and remove half-written and retired folders."""
+    prefix = f".{output.name}."
+    leftovers = sorted(
+        p for p in output.parent.iterdir() if p.name.startswith((prefix + "new-", prefix + "old-"))
+    )
+    retired = [p for p in leftovers if p.name.startswith(prefix + "old-") and p.is_dir()]
+    if not output.exists() and retired:
+        # Killed between the two renames: the retired folder is the last good site.
+        os.replace(retired[-1], output)
+        leftovers.remove(retired[-1])
+    for path in leftovers:
+        if path.is_dir() and not path.is_symlink():
+            shutil.rmtree(path, ignore_errors=True)
+        else:
+            path.unlink(missing_ok=True)
+
+
 def guard_output(source: Path, output: Path) -> None:
     """Refuse an output folder whose replacement would delete anything of the user's."""
     source, output = source.resolve(), output.resolve()
@@ -130,6 +183,11 @@ def guard_output(source: Path, output: Path) -> None:
                 f"refusing to build into {shown}: it lies inside the site's {name}/ folder; "
                 "choose a folder outside it, e.g. --output _site"
             )
+    if output.parent.is_dir():
+        # Before anything else: a build killed mid-swap may have left the previous site aside.
+        # A folder that cannot be tidied now is reported when the build writes into it.
+        with contextlib.suppress(OSError), _output_lock(output):
+            _recover(output)
     _refuse_foreign(output)
 
 

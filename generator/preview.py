@@ -113,16 +113,20 @@ class Preview:
 
     def file_for(self, url_path: str, prefix: str) -> Path | None:
         """The built file a request path names: ``dir/`` means ``dir/index.html``."""
-        path = unquote(url_path)
-        if prefix != "/" and path.startswith(prefix):  # links written with the url's sub-path
-            path = "/" + path[len(prefix) :]
         root = self.output.resolve()
-        target = (root / path.lstrip("/")).resolve()
-        if target != root and root not in target.parents:
+        try:
+            # Escapes that are not UTF-8 (%ff) name no file: strict, not a replacement character.
+            path = unquote(url_path, errors="strict")
+            if prefix != "/" and path.startswith(prefix):  # links written with the url's path
+                path = "/" + path[len(prefix) :]
+            target = (root / path.lstrip("/")).resolve()
+            if target != root and root not in target.parents:
+                return None
+            if target.is_dir():
+                target = target / "index.html"
+            return target if target.is_file() else None
+        except (ValueError, OSError):  # a NUL in the path, a name too long: no such file
             return None
-        if target.is_dir():
-            target = target / "index.html"
-        return target if target.is_file() else None
 
 
 def _describe(exc: Exception) -> str:
@@ -186,10 +190,19 @@ def make_handler(
             self._respond(head=True)
 
         def _respond(self, head: bool) -> None:
+            # Every request gets an answer with a status code; none ends in a traceback on
+            # the console, whatever its path (a NUL, a name too long for the file system).
+            try:
+                self._answer(head)
+            except Exception:  # noqa: BLE001 - the preview keeps serving
+                with contextlib.suppress(OSError):
+                    self._send(HTTPStatus.INTERNAL_SERVER_ERROR, "text/plain", b"error\n", head)
+
+        def _answer(self, head: bool) -> None:
             parts = urlsplit(self.path)
             if parts.path == WAIT_PATH:
                 seen = parse_qs(parts.query).get("version", ["-1"])[0]
-                number = int(seen) if seen.lstrip("-").isdigit() else -1
+                number = int(seen) if re.fullmatch(r"-?[0-9]{1,18}", seen) else -1
                 version = preview.wait_for_change(number, POLL_SECONDS)
                 self._send(HTTPStatus.OK, "text/plain", str(version).encode(), head)
                 return

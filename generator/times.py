@@ -13,6 +13,8 @@ import re
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from generator.problems import quoted
+
 ACCEPTED_FORMS = (
     "2026-11-20 14:05, 2026-11-20 14:05:30, 2026-11-20 14:05 UTC, "
     "2026-11-20 14:05 +01:00, 2026-11-20 14:05 Europe/Berlin or 2026-11-20T14:05Z"
@@ -25,7 +27,9 @@ _TIME = re.compile(
     re.VERBOSE | re.IGNORECASE,
 )
 
-_DURATION = re.compile(r"^\s*(?:(?P<h>\d+)\s*h)?\s*(?:(?P<m>\d+)\s*m(?:in)?)?\s*$", re.IGNORECASE)
+_DURATION = re.compile(
+    r"\s*(?:(?P<h>\d{1,12})\s*h)?\s*(?:(?P<m>\d{1,12})\s*m(?:in)?)?\s*\Z", re.IGNORECASE
+)
 
 
 class TimeError(ValueError):
@@ -39,10 +43,12 @@ def parse_time(text: str, zone: tzinfo) -> datetime:
         clock = re.fullmatch(r"\d{1,2}:\d{2}(?::\d{2})?", text.strip())
         if clock:
             raise TimeError(
-                f"{text.strip()!r} is a time of day without a date: write the date too, "
+                f"{quoted(text.strip())} is a time of day without a date: write the date too, "
                 f"e.g. 2026-11-20 {text.strip()}"
             )
-        raise TimeError(f"cannot read the time {text.strip()!r}; write it as {ACCEPTED_FORMS}")
+        raise TimeError(
+            f"cannot read the time {quoted(text.strip())}; write it as {ACCEPTED_FORMS}"
+        )
     try:
         day = date.fromisoformat(match["date"])
         naive = datetime(  # noqa: DTZ001 - a wall time; its zone is attached below
@@ -55,20 +61,44 @@ def parse_time(text: str, zone: tzinfo) -> datetime:
             int((match["frac"] or "0").ljust(6, "0")),
         )
     except ValueError as exc:
-        raise TimeError(f"{text.strip()!r} is not a real date and time ({exc})") from None
+        raise TimeError(f"{quoted(text.strip())} is not a real date and time ({exc})") from None
+    in_range(naive, text.strip())
     written_zone = match["zone"]
     if written_zone:
-        return naive.replace(tzinfo=_fixed_zone(written_zone))
-    if match["iana"]:
+        try:
+            aware = naive.replace(tzinfo=_fixed_zone(written_zone))
+        except ValueError:  # datetime.timezone takes offsets under 24 hours only
+            raise TimeError(
+                f"the offset {written_zone} in {quoted(text.strip())} is not one a clock "
+                "shows; offsets lie between -23:59 and +23:59, e.g. +01:00"
+            ) from None
+    elif match["iana"]:
         try:
             named = ZoneInfo(match["iana"])
         except (ZoneInfoNotFoundError, ValueError):
             raise TimeError(
-                f"unknown time zone {match['iana']!r} in {text.strip()!r}; use an IANA name "
-                "such as Europe/Berlin, an offset such as +01:00, or UTC"
+                f"unknown time zone {quoted(match['iana'])} in {quoted(text.strip())}; use an "
+                "IANA name such as Europe/Berlin, an offset such as +01:00, or UTC"
             ) from None
-        return localize(naive, named, text.strip())
-    return localize(naive, zone, text.strip())
+        aware = localize(naive, named, text.strip())
+    else:
+        aware = localize(naive, zone, text.strip())
+    return aware
+
+
+# The years a time may fall in. Derived times (90 days of uptime before "now", a promise plus
+# max_silence, a day's end) must stay within what datetime can hold, so the ends are refused.
+FIRST_YEAR, LAST_YEAR = 1970, 9000
+
+
+def in_range(moment: datetime, shown: str) -> datetime:
+    """``moment`` if its year lies in FIRST_YEAR..LAST_YEAR, else a TimeError."""
+    if not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise TimeError(
+            f"{quoted(shown)} is out of range: write a time between the years "
+            f"{FIRST_YEAR} and {LAST_YEAR}"
+        )
+    return moment
 
 
 def _fixed_zone(written: str) -> tzinfo:
@@ -107,8 +137,17 @@ def parse_duration(text: str) -> timedelta:
     """Read ``60m``, ``1h``, ``1h30m`` or ``90min``."""
     match = _DURATION.match(text)
     if not text.strip() or not match or not (match["h"] or match["m"]):
-        raise TimeError(f"cannot read the duration {text!r}; write it as 30m, 1h or 1h30m")
-    return timedelta(hours=int(match["h"] or 0), minutes=int(match["m"] or 0))
+        raise TimeError(f"cannot read the duration {quoted(text)}; write it as 30m, 1h or 1h30m")
+    hours, minutes = int(match["h"] or 0), int(match["m"] or 0)
+    if hours * 60 + minutes > MAX_DURATION_MINUTES:
+        raise TimeError(
+            f"the duration {quoted(text.strip())} is too long; "
+            f"write at most {MAX_DURATION_MINUTES // 60}h (a year)"
+        )
+    return timedelta(hours=hours, minutes=minutes)
+
+
+MAX_DURATION_MINUTES = 366 * 24 * 60  # a year: any promise or silence longer is a typo
 
 
 def parse_now(text: str | None, environ_epoch: str | None, zone: tzinfo = UTC) -> datetime:
@@ -117,10 +156,14 @@ def parse_now(text: str | None, environ_epoch: str | None, zone: tzinfo = UTC) -
     if text:
         return parse_time(text, zone)
     if environ_epoch:
-        try:
-            return datetime.fromtimestamp(int(environ_epoch), UTC)
-        except ValueError:
+        if not re.fullmatch(r"\s*\d{1,20}\s*", environ_epoch):
             raise TimeError(
-                f"SOURCE_DATE_EPOCH={environ_epoch!r} is not a whole number of seconds"
-            ) from None
+                f"SOURCE_DATE_EPOCH={quoted(environ_epoch)} is not a whole number of seconds "
+                "since 1970, such as 1795000000"
+            )
+        try:
+            moment = datetime.fromtimestamp(int(environ_epoch), UTC)
+        except (ValueError, OverflowError, OSError):
+            moment = datetime.max.replace(tzinfo=UTC)
+        return in_range(moment, f"SOURCE_DATE_EPOCH={environ_epoch.strip()}")
     return datetime.now(UTC)

@@ -12,6 +12,9 @@ from typing import Any
 
 import yaml
 
+from generator import textfile
+from generator.problems import quoted
+
 
 class Located(dict[Any, Any]):
     """A mapping read from YAML, with the line of the mapping and of each key (1-based)."""
@@ -31,8 +34,67 @@ class LocatedList(list[Any]):
 _Base = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _Loader(_Base):  # type: ignore[valid-type,misc]
+class Number:
+    """Mixin of the numbers read from YAML: ``text`` is the scalar as written, so a field meant
+    as text reads ``2.10``, ``1e3``, ``0x10`` or ``007`` as the writer typed it."""
+
+    text: str
+
+
+class Int(Number, int):
     pass
+
+
+class Float(Number, float):
+    pass
+
+
+def as_text(value: Any) -> str:
+    """A scalar read for a text field: numbers as written, everything else as ``str``."""
+    return value.text if isinstance(value, Number) else str(value)
+
+
+# Plain data only: any other tag (!!float on a word, !!binary, !!set, !!python/...) is refused.
+_TAGS = {
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "map", "seq")
+}
+
+
+class _Loader(_Base):  # type: ignore[valid-type,misc]
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        # A node met a second time is an alias (*name) of an anchor (&name). Aliases are refused:
+        # a few hundred bytes of nested aliases expand to gigabytes (the "billion laughs").
+        if node in self.constructed_objects or node in self.recursive_objects:
+            raise _AliasFound
+        line = node.start_mark.line + 1
+        if node.tag not in _TAGS:
+            raise YamlError(
+                line,
+                f"the tag {quoted(node.tag.replace('tag:yaml.org,2002:', '!!'))} is not "
+                "accepted here; write the value plainly (in quotes for text)",
+            )
+        if isinstance(node, yaml.ScalarNode):
+            found = textfile.FORBIDDEN.search(node.value)
+            if found:  # written as an escape ("\x1b") in a quoted string
+                where = "(written as an escape) in this value"
+                raise YamlError(line, textfile.forbidden_message(found.group(), where))
+            if node.tag.endswith((":int", ":float")):
+                return self._number(node, line)
+        return super().construct_object(node, deep=deep)
+
+    def _number(self, node: yaml.ScalarNode, line: int) -> Any:
+        try:
+            value = super().construct_object(node)
+        except ValueError:  # "!!float x", or an integer of thousands of digits
+            if not node.style and node.tag.endswith(":int"):
+                return node.value  # a plain run of thousands of digits: kept as text
+            raise YamlError(
+                line,
+                f"{quoted(node.value)} is not a number; write a number, or text in quotes",
+            ) from None
+        number: Number = Int(value) if isinstance(value, int) else Float(value)
+        number.text = node.value
+        return number
 
 
 # Keep the resolvers for null, int and float; booleans only as true/false; no timestamps; and no
@@ -53,7 +115,12 @@ _Loader.add_implicit_resolver(
 
 
 def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Located:
-    loader.flatten_mapping(node)
+    for key_node, _ in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            raise YamlError(
+                key_node.start_mark.line + 1,
+                "merge keys (<<) are not accepted here; write each key out",
+            )
     result = Located()
     result.line = node.start_mark.line + 1
     result.key_lines = {}
@@ -65,7 +132,7 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> Located:
             )
         if key in result:
             raise yaml.constructor.ConstructorError(
-                None, None, f"the key {key!r} is written twice", key_node.start_mark
+                None, None, f"the key {quoted(key)} is written twice", key_node.start_mark
             )
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[key] = key_node.start_mark.line + 1
@@ -83,6 +150,20 @@ _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG, _constru
 _Loader.add_constructor(yaml.resolver.BaseResolver.DEFAULT_SEQUENCE_TAG, _construct_sequence)
 
 
+class _AliasFound(Exception):
+    """Raised while constructing, where the alias's own line is no longer known."""
+
+
+def _first_alias_line(text: str) -> int:
+    try:
+        for token in yaml.scan(text, Loader=yaml.SafeLoader):
+            if isinstance(token, yaml.AliasToken):
+                return int(token.start_mark.line) + 1
+    except yaml.YAMLError:
+        pass
+    return 1
+
+
 class YamlError(ValueError):
     """YAML that cannot be read; ``line`` is 1-based within the text given."""
 
@@ -93,8 +174,16 @@ class YamlError(ValueError):
 
 def load(text: str) -> Any:
     """Parse one YAML document, raising :class:`YamlError` with the line of the problem."""
+    found = textfile.find_forbidden(text)
+    if found:
+        raise YamlError(*found)
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
+    except _AliasFound:
+        return _raise(
+            _first_alias_line(text),
+            "aliases (*name) are not accepted here: write each value out in full",
+        )
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark else 1

@@ -3,6 +3,7 @@ real file changes on disk; the page follows each change within two seconds."""
 
 from __future__ import annotations
 
+import http.client
 import os
 import queue
 import re
@@ -222,6 +223,39 @@ def test_a_site_broken_from_the_start_shows_its_errors_then_recovers(
     # Served at the root whatever the path in url; links written with the path work too.
     assert "Elevated error rates" in server.get("status/incidents/api-errors/")[1]
     assert server.get("no/such/page")[0] == 404
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [
+        ("/%00", 404),
+        ("/" + "a" * 300, 404),
+        ("/incidents/" + "b" * 300 + "/", 404),
+        ("/%ff%fe/", 404),
+        ("/%c0%af..%c0%af/", 404),
+        ("/__statusgen__/wait?version=%C2%B2", 200),
+        ("/__statusgen__/wait?version=--5", 200),
+        ("/__statusgen__/wait?version=" + "9" * 400, 200),
+        ("/", 200),
+    ],
+)
+def test_the_preview_answers_every_request_with_a_status_code(
+    path: str,
+    expected: int,
+    make_site: MakeSite,
+    serve: Callable[[Path], Server],
+) -> None:
+    server = serve(make_site({"api-errors": INCIDENT}))
+    host, port = server.url.removeprefix("http://").strip("/").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    connection.request("GET", path)
+    assert connection.getresponse().status == expected
+    connection.close()
+    assert server.get()[0] == 200  # still serving
+    server.process.send_signal(signal.SIGTERM)
+    _, stderr = server.process.communicate(timeout=10)
+    assert "Traceback" not in stderr
+    assert "Exception" not in stderr
 
 
 def test_a_busy_port_is_wrong_usage(make_site: MakeSite, serve: Callable[[Path], Server]) -> None:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from generator.cli import EXIT_OK, add_now, add_source, report, resolve_now
 from generator.problems import UsageError
+from generator.textfile import find_forbidden
 
 if TYPE_CHECKING:  # the editing code is loaded only when a writing command runs
     from generator import incident_writer
@@ -28,11 +29,38 @@ if TYPE_CHECKING:  # the editing code is loaded only when a writing command runs
 def _message(args: argparse.Namespace) -> str | None:
     """The message typed on the command line or piped in; None to use the default or editor."""
     if args.message is not None:
-        return str(args.message)
+        return _text("--message", str(args.message))
     if not sys.stdin.isatty():
-        piped = sys.stdin.read()
+        data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
+        if isinstance(data, bytes):
+            try:
+                data = data.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                raise UsageError(
+                    f"the message on standard input is not UTF-8 text (the byte "
+                    f"0x{data[exc.start]:02x} at offset {exc.start} cannot be read); "
+                    "nothing was written"
+                ) from None
+        piped = _text("the message on standard input", data)
         return piped if piped.strip() else None
     return None
+
+
+def _text(option: str, text: str) -> str:
+    """Text from the command line, refused when it cannot be published: bytes that are not
+    UTF-8 (Python hands them over as lone surrogates) or a control character (a terminal
+    colour code copied from a log, say), so that what is written passes ``check``."""
+    for index, char in enumerate(text):
+        if "\udc80" <= char <= "\udcff":
+            raise UsageError(
+                f"{option}: the text is not UTF-8 (the byte 0x{ord(char) - 0xDC00:02x} at "
+                f"character {index + 1} cannot be read); nothing was written"
+            )
+    found = find_forbidden(text)
+    if found:
+        line, problem = found
+        raise UsageError(f"{option}: line {line}: {problem}; nothing was written")
+    return text
 
 
 class _Editor:
@@ -54,7 +82,8 @@ class _Editor:
                     f"the editor {self.command!r} failed ({exc}); nothing was written; "
                     "give the text with --message instead"
                 ) from None
-            text = draft.read_text(encoding="utf-8")
+            raw = draft.read_bytes().decode("utf-8", errors="surrogateescape")
+            text = _text("the message from the editor", raw)
         if not text.strip():
             raise UsageError("the message is empty, so nothing was written")
         return text
@@ -81,10 +110,10 @@ class _RefuseInCI:
 
     writes_text = False
 
-    def __call__(self, default: str) -> str:
+    def __call__(self, _default: str) -> str:
         raise UsageError(
             "no --message given, and in CI a default message is never posted unread: give "
-            f"the text with --message, e.g. --message {shlex.quote(default[:120])}"
+            "the text with --message '...'"
         )
 
 
@@ -112,7 +141,7 @@ def cmd_new(args: argparse.Namespace) -> int:
     return _show(
         incident_writer.new_incident(
             args.source,
-            args.title,
+            _text("the title", args.title),
             args.component,
             resolve_now(args),
             message=_message(args),
@@ -156,7 +185,7 @@ def cmd_maintenance(args: argparse.Namespace) -> int:
     return _show(
         incident_writer.new_maintenance(
             args.source,
-            args.title,
+            _text("the title", args.title),
             args.start,
             args.end,
             args.component,

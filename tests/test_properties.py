@@ -1,0 +1,237 @@
+"""Properties that hold for any input (Hypothesis): any bytes as an incident file or as
+site.yaml end in a clean result or in problems (``ContentError``, exit status 1), never in any
+other exception; and whatever ``check`` passes, ``build`` builds.
+
+The library is run in-process, so an unexpected exception fails the test with the input that
+caused it (Hypothesis shrinks it to a small one). Bounded to well under two minutes in CI.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator.build import build, check
+from generator.problems import ContentError
+from generator.times import UTC, parse_time
+from tests.conftest import SITE_YAML
+
+NOW = parse_time("2026-11-21 00:00 UTC", UTC)
+
+INCIDENT = textwrap.dedent(
+    """\
+    ---
+    title: Elevated error rates on the API
+    components:
+      api: partial_outage
+      db: degraded_performance
+    impact: major
+    started: 2026-11-20 13:58
+    next_update: 2026-11-20 15:00
+    ---
+
+    ## 2026-11-20 14:45 UTC — Resolved
+    Error rates are back to normal.
+
+    ## 2026-11-20 14:20 — Identified
+    A configuration change caused the errors; we are **rolling it back**.
+
+    ```
+    ERR conn refused
+    ```
+
+    ## 2026-11-20 14:05 — Investigating
+    We are seeing [errors](https://example.com/) and are investigating.
+    """
+).encode()
+
+MAINTENANCE = textwrap.dedent(
+    """\
+    ---
+    title: Database upgrade
+    maintenance: {start: 2026-11-25 02:00, end: 2026-11-25 04:00}
+    components: [db]
+    ---
+
+    ## 2026-11-19 10:00 — Scheduled
+    We will upgrade the databases.
+    """
+).encode()
+
+# Pieces that have broken parsers before: YAML features, control characters, odd line ends,
+# times at the ends of the calendar, huge numbers, headings and fences inside text.
+TOKENS = [
+    b"&a ",
+    b"*a",
+    b"<<: ",
+    b"!!float ",
+    b"!!binary ",
+    b"!!python/object:os.system ",
+    b"9" * 4400,
+    b"0001-01-01 00:00",
+    b"9999-12-31 23:59",
+    b" +24:00",
+    b" -99:99",
+    b"2026-03-29 02:30",
+    b"\n## 2026-11-20 14:05 \xe2\x80\x94 Resolved\n",
+    b"\n## x \xe2\x80\x94 Y\n",
+    b"\n# Title\n",
+    b"\n---\n",
+    b"\n```\n",
+    b"\x1b[31m",
+    b"\x00",
+    b"\x7f",
+    b"\xef\xbf\xbe",  # U+FFFE
+    b"\xe2\x80\xa8",  # U+2028
+    b"\xc2\x85",  # U+0085
+    b"\xed\xa0\x80",  # a surrogate, not valid UTF-8
+    b"\xff",
+    b"\r",
+    b"\r\n",
+    b"\t",
+    b'"\\ud800"',
+    b'"\\x1b"',
+    b"timezone: localtime\n",
+    b"timezone: Factory\n",
+    b"theme: nosuch\n",
+    b"theme: ../..\n",
+    b"url: https://[::1/\n",
+    b"max_silence: 99999999999h\n",
+    b"max_silence: 99999999999\n",
+    b"components: {}\n",
+    b"components:\n  - id: x\n    components:\n      - id: y\n        name: Y\n",
+    b"- ",
+    b": ",
+    b"{",
+    b"[",
+    b"'",
+    b'"',
+    b"|\n",
+    b">\n",
+    b"%YAML 1.1\n",
+    b"? ",
+    b"~",
+    b"null",
+    b"true",
+    b"2.10",
+    b"0x10",
+    b"1e3",
+    b".inf",
+    b".nan",
+]
+
+_bytes = st.binary(max_size=40)
+_token = st.sampled_from(TOKENS)
+
+
+@st.composite
+def mutated(draw: st.DrawFn, base: bytes) -> bytes:
+    """``base`` with a few random edits: insert, delete, replace or repeat a span."""
+    data = bytearray(base)
+    for _ in range(draw(st.integers(0, 6))):
+        at = draw(st.integers(0, len(data)))
+        kind = draw(st.sampled_from(["insert", "token", "delete", "replace", "repeat"]))
+        if kind == "insert":
+            data[at:at] = draw(_bytes)
+        elif kind == "token":
+            data[at:at] = draw(_token)
+        elif kind == "delete":
+            data[at : at + draw(st.integers(1, 40))] = b""
+        elif kind == "replace":
+            data[at : at + 1] = draw(_bytes)
+        else:
+            data[at:at] = bytes(data[at : at + draw(st.integers(1, 80))]) * 3
+    return bytes(data)
+
+
+ANY_INCIDENT = st.one_of(st.binary(max_size=300), mutated(INCIDENT), mutated(MAINTENANCE))
+ANY_SITE_YAML = st.one_of(st.binary(max_size=300), mutated(SITE_YAML.encode()))
+
+
+@contextmanager
+def site_folder(site_yaml: bytes, incidents: dict[str, bytes]) -> Iterator[Path]:
+    with tempfile.TemporaryDirectory(prefix="statusgen-fuzz-") as folder:
+        root = Path(folder) / "site"
+        (root / "content" / "incidents").mkdir(parents=True)
+        (root / "site.yaml").write_bytes(site_yaml)
+        for name, data in incidents.items():
+            (root / "content" / "incidents" / f"{name}.md").write_bytes(data)
+        yield root
+
+
+def check_then_build(root: Path) -> bool:
+    """Check the site; if it passes, build it, which must then succeed. True if it built.
+
+    A ContentError (problems in the content: exit status 1) is an expected result; any other
+    exception propagates and fails the test with the input that caused it.
+    """
+    try:
+        check(root, NOW)
+    except ContentError as exc:
+        assert exc.problems, "a failed check lists its problems"
+        for problem in exc.problems:
+            assert len(problem.message) <= 2001
+        return False
+    # What check passes, build builds (strict=False like check above).
+    build(root, root.parent / "out", NOW)
+    assert (root.parent / "out" / "index.html").is_file()
+    return True
+
+
+# A longer hunt: STATUSGEN_FUZZ_EXAMPLES=5000 python -m pytest tests/test_properties.py
+EXAMPLES = int(os.environ.get("STATUSGEN_FUZZ_EXAMPLES", "150"))
+FUZZ = settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,  # no .hypothesis folder in the repository
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+
+
+@FUZZ
+@given(incident=ANY_INCIDENT)
+def test_any_bytes_as_an_incident_are_problems_or_a_build(incident: bytes) -> None:
+    with site_folder(SITE_YAML.encode(), {"fuzz": incident, "ok": INCIDENT}) as root:
+        check_then_build(root)
+
+
+@FUZZ
+@given(site_yaml=ANY_SITE_YAML)
+def test_any_bytes_as_site_yaml_are_problems_or_a_build(site_yaml: bytes) -> None:
+    with site_folder(site_yaml, {"ok": INCIDENT, "window": MAINTENANCE}) as root:
+        check_then_build(root)
+
+
+# Text as a writer might type or paste it into a title or an update: any Unicode at all.
+# Mostly what people type (letters, digits, punctuation, symbols, spaces), some of anything.
+_typed = st.characters(whitelist_categories=("L", "M", "N", "P", "S", "Zs"))
+_writer_text = st.one_of(
+    st.text(_typed, min_size=1, max_size=60),
+    st.text(_typed, min_size=1, max_size=60),
+    st.text(min_size=1, max_size=60),
+)
+
+
+@settings(FUZZ, max_examples=max(EXAMPLES // 4, 1))
+@given(title=_writer_text, body=_writer_text, name=_writer_text)
+def test_whatever_check_passes_build_builds(title: str, body: str, name: str) -> None:
+    """Titles, bodies and component names of any characters: check and build agree."""
+    incident = (
+        INCIDENT.decode()
+        .replace("Elevated error rates on the API", json.dumps(title, ensure_ascii=False))
+        .replace("Error rates are back to normal.", body)
+    )
+    site_yaml = SITE_YAML.replace("name: API", f"name: {json.dumps(name, ensure_ascii=False)}")
+    with site_folder(
+        site_yaml.encode("utf-8", "surrogatepass"),
+        {"fuzz": incident.encode("utf-8", "surrogatepass")},
+    ) as root:
+        check_then_build(root)
