@@ -6,9 +6,10 @@ swapped in at once, so a failed build leaves the previous output as it was.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from generator import derive
 from generator.config import load_site
@@ -20,6 +21,9 @@ from generator.problems import ContentError, Problem, Problems, UsageError
 from generator.render import i18n
 from generator.render.context import render_all
 
+if TYPE_CHECKING:  # the network code is loaded only for a site with upstream providers
+    from generator.upstream import UpstreamCache, UpstreamStatus
+
 
 @dataclass(frozen=True)
 class Checked:
@@ -28,6 +32,7 @@ class Checked:
     content: Content
     facts: Facts
     warnings: list[Problem]
+    upstream: tuple[UpstreamStatus, ...] = ()  # what the upstream providers said (build only)
 
 
 def check(
@@ -50,7 +55,7 @@ def check(
 
 
 def render(checked: Checked) -> SiteFiles:
-    return render_all(checked.content, checked.facts, checked.facts.now)
+    return render_all(checked.content, checked.facts, checked.facts.now, checked.upstream)
 
 
 def build(
@@ -59,10 +64,18 @@ def build(
     now: datetime,
     strict: bool = False,
     cache: IncidentCache | None = None,
+    offline: bool = False,
+    upstream_cache: UpstreamCache | None = None,
 ) -> Checked:
-    """Build the site at ``source`` into ``output``."""
+    """Build the site at ``source`` into ``output``; ``offline`` reads no upstream provider."""
     guard_output(source, output)
     checked = check(source, now, strict, cache)
+    providers = checked.content.site.upstream
+    if providers:  # read only once the content is known to build
+        from generator.upstream import read_upstreams
+
+        upstream = read_upstreams(providers, offline=offline, cache=upstream_cache)
+        checked = replace(checked, upstream=upstream)
     render(checked).write_atomically(output)
     return checked
 
