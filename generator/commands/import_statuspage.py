@@ -66,7 +66,14 @@ def cmd_import_statuspage(args: argparse.Namespace) -> int:
 
 
 def setup(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    command = sub.add_parser("import", help="import another status page's history")
+    command = sub.add_parser(
+        "import",
+        help="import another status page's history",
+        description="Import another status page's components, incidents and maintenance "
+        "into the site at --source DIR (default: the current directory).",
+        epilog="e.g. statusgen import statuspage https://status.acme.example/ --source DIR; "
+        "statusgen import statuspage --page-id ID --api-key-env STATUSPAGE_API_KEY",
+    )
     kinds = command.add_subparsers(dest="kind", required=True, metavar="KIND", parser_class=_Parser)
     statuspage = kinds.add_parser(
         "statuspage",
