@@ -23,6 +23,8 @@ def cmd_import_statuspage(args: argparse.Namespace) -> int:
     from generator.importer.progress import Progress
     from generator.importer.statuspage import import_statuspage
 
+    if not args.source.is_dir():
+        raise UsageError(f"--source: there is no folder {args.source}")
     progress = Progress.for_terminal(forced=args.progress)
     problems = Problems()
     if args.page_id or args.api_key_env:
@@ -56,8 +58,6 @@ def cmd_import_statuspage(args: argparse.Namespace) -> int:
             "give the page's address (https://status.acme.example/), a folder of saved JSON, "
             "or --page-id ID --api-key-env NAME"
         )
-    if not args.source.is_dir():
-        raise UsageError(f"--source: there is no folder {args.source}")
     result = import_statuspage(args.source, export, problems, progress, refresh=args.refresh)
     report(result.warnings)
     for line in result.summary(args.source / "site.yaml"):
