@@ -278,15 +278,7 @@ def _component(
             "  - id: api\n    name: Public API",
         )
         return None
-    ok = True
-    for key in item:
-        if key not in COMPONENT_KEYS:
-            problems.error(
-                path,
-                yamlfile.line_of(item, key, line),
-                f"unknown component key {key!r}; the keys are: {', '.join(COMPONENT_KEYS)}",
-            )
-            ok = False
+    ok = _known_keys(item, COMPONENT_KEYS, "component", line, path, problems)
     component_id = item.get("id")
     if not isinstance(component_id, str) or not ID_PATTERN.match(component_id):
         problems.error(
@@ -372,6 +364,22 @@ def _component(
     return component
 
 
+def _known_keys(
+    item: Any, keys: tuple[str, ...], what: str, line: int, path: Path, problems: Problems
+) -> bool:
+    """Whether every key of a mapping is one of ``keys``; an error at each one that is not."""
+    ok = True
+    for key in item:
+        if key not in keys:
+            problems.error(
+                path,
+                yamlfile.line_of(item, key, line),
+                f"unknown {what} key {key!r}; the keys are: {', '.join(keys)}",
+            )
+            ok = False
+    return ok
+
+
 def _upstream(data: Any, path: Path, problems: Problems) -> list[Upstream]:
     """The ``upstream:`` providers: each a name, the address of its status page, and optionally
     the names of its components to show."""
@@ -394,15 +402,7 @@ def _upstream(data: Any, path: Path, problems: Problems) -> list[Upstream]:
                 f"e.g.\n{UPSTREAM_EXAMPLE}",
             )
             continue
-        ok = True
-        for key in item:
-            if key not in UPSTREAM_KEYS:
-                problems.error(
-                    path,
-                    yamlfile.line_of(item, key, line),
-                    f"unknown upstream key {key!r}; the keys are: {', '.join(UPSTREAM_KEYS)}",
-                )
-                ok = False
+        ok = _known_keys(item, UPSTREAM_KEYS, "upstream", line, path, problems)
         name = item.get("name")
         name_line = yamlfile.line_of(item, "name", line)
         if (

@@ -830,3 +830,125 @@ def test_a_title_with_nothing_to_transliterate_gets_a_short_stable_hash(make_sit
     names = sorted(p.stem for p in (source / "content" / "incidents").glob("*.md"))
     assert len(names) == 2 and re.fullmatch(r"2026-11-25-incident-[0-9a-f]{8}", names[0])
     assert names[1] == names[0] + "-2"
+
+
+# -- what the public API leaves out, and the front matter key ------------------------------
+
+
+def test_a_postmortem_the_public_api_leaves_out_and_a_resolution_without_update(
+    tmp_path: Path,
+) -> None:
+    document = github_incidents()
+    pages, ssh = document["incidents"]
+    pages["status"] = "postmortem"
+    ssh["incident_updates"] = ssh["incident_updates"][1:]  # its Resolved update is gone
+    result, site = import_document(tmp_path, document)
+    assert result.returncode == 0, result.stderr
+    assert (
+        "its postmortem's text is not in this data (the public API leaves it out)" in result.stderr
+    )
+    assert "it is resolved on Statuspage but no update says so; a Resolved update is added" in (
+        result.stderr
+    )
+    output = tmp_path / "out"
+    assert run("build", "--strict", "--source", str(site), "--output", str(output)).returncode == 0
+    api = built_api(output)
+    ids = our_ids(site)
+    assert api[ids["69sb0f8lydp4"]]["status"] == "postmortem"
+    assert api[ids["r3x7x31k7nn1"]]["status"] == "resolved"
+    assert api[ids["r3x7x31k7nn1"]]["resolved_at"] == "2024-09-16T14:28:03.000Z"
+
+
+def test_a_maintenance_without_its_window_gets_one_from_its_updates(tmp_path: Path) -> None:
+    page = json.loads((QUAY / "summary.json").read_text("utf-8"))
+    maintenance = next(i for i in page["incidents"] if i["id"] == "71rmbb4drm25")
+    maintenance["scheduled_until"] = None
+    page["incidents"] = [maintenance]
+    result, site = import_document(tmp_path, page, name="summary.json")
+    assert result.returncode == 0, result.stderr
+    assert "it has no scheduled_until; its window ends at 2016-04-23 22:41:40 UTC" in result.stderr
+    (path,) = (site / "content" / "incidents").glob("*.md")
+    assert "  start: 2016-04-23 19:00:00\n  end: 2016-04-23 22:41:40\n" in path.read_text("utf-8")
+
+
+@pytest.mark.parametrize("value", ["'two words'", "[a, b]", "''", "a/b"])
+def test_a_statuspage_id_that_is_not_one_is_an_error_at_its_line(
+    make_site: Any, value: str
+) -> None:
+    source = make_site(
+        {
+            "2026-11-20-x": f"""\
+            ---
+            title: X
+            statuspage_id: {value}
+            ---
+
+            ## 2026-11-20 14:05 — Resolved
+            Done.
+            """
+        }
+    )
+    result = run("check", "--source", str(source), "--now", "2026-11-20 15:00 UTC")
+    assert result.returncode == 1
+    assert "2026-11-20-x.md:3: error: statuspage_id is the id of the incident on Atlassian" in (
+        result.stderr
+    )
+
+
+def test_check_asks_no_update_of_imported_history_but_does_of_the_rest(make_site: Any) -> None:
+    incident = """\
+    ---
+    title: Still looking
+    {key}
+    ---
+
+    ## 2026-11-19 10:00 — Investigating
+    We are looking into it.
+    """
+    maintenance = """\
+    ---
+    title: Upgrade
+    maintenance: {{start: 2026-11-18 02:00, end: 2026-11-18 04:00}}
+    {key}
+    ---
+
+    ## 2026-11-17 10:00 — Scheduled
+    We will upgrade.
+    """
+    source = make_site(
+        {
+            "2026-11-19-ours": incident.format(key=""),
+            "2026-11-19-imported": incident.format(key="statuspage_id: abc123def456"),
+            "2026-11-18-ours": maintenance.format(key=""),
+            "2026-11-18-imported": maintenance.format(key="statuspage_id: m4int3nanc3x"),
+        }
+    )
+    result = run("check", "--source", str(source), "--now", "2026-11-20 15:00 UTC")
+    assert result.returncode == 0, result.stderr
+    warned = {line.split(":")[0].rsplit("/", 1)[-1] for line in result.stderr.splitlines()}
+    assert warned == {"2026-11-19-ours.md", "2026-11-18-ours.md"}
+
+
+def test_the_progress_line_is_rewritten_in_place_at_a_terminal() -> None:
+    import io
+
+    from generator.importer.progress import Progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    terminal = Terminal()
+    progress = Progress(enabled=True, stream=terminal)
+    progress.show("read 100 incidents (page 1)")
+    progress.show("read 200 incidents (page 2)")
+    progress.done()
+    assert terminal.getvalue() == (
+        "\r\x1b[Kread 100 incidents (page 1)\r\x1b[Kread 200 incidents (page 2)\r\x1b[K"
+    )
+    log = io.StringIO()
+    Progress(enabled=True, stream=log).show("read 100 incidents (page 1)")
+    assert log.getvalue() == "read 100 incidents (page 1)\n"
+    quiet = io.StringIO()
+    Progress(enabled=False, stream=quiet).show("x")
+    assert quiet.getvalue() == ""

@@ -307,12 +307,7 @@ def plan_components(
         base = _slug(name, "component")
         if base in taken and prefix:
             base = f"{prefix}-{base}"
-        candidate, number = base, 1
-        while candidate in taken:
-            number += 1
-            candidate = f"{base}-{number}"
-        taken.add(candidate)
-        return candidate
+        return unique(base, taken)
 
     by_key = {c.key: c for c in components}
     new_groups: dict[str, NewComponent] = {}
@@ -850,7 +845,11 @@ def new_incident_id(draft: Draft, zone: ZoneInfo, taken: set[str]) -> str:
     from generator.incident_writer import slugify
 
     day = (draft.window[0] if draft.window else draft.first_time).astimezone(zone).date()
-    base = f"{day.isoformat()}-{slugify(draft.title)}"
+    return unique(f"{day.isoformat()}-{slugify(draft.title)}", taken)
+
+
+def unique(base: str, taken: set[str]) -> str:
+    """``base``, or ``base-2``, ``base-3`` ... the first not taken; it is taken from then on."""
     candidate, number = base, 1
     while candidate in taken:
         number += 1
