@@ -744,7 +744,7 @@ def test_the_management_api_gives_the_whole_history_page_by_page(
         in text
     )
     postmortem = next((site / "content" / "incidents").glob("2018-01-02-*.md")).read_text("utf-8")
-    assert "## 2018-01-04 08:32:00 — Postmortem\n\\## What happened\nA slow query." in postmortem
+    assert "## 2018-01-04 08:32:00 — Postmortem\n#### What happened\nA slow query." in postmortem
     output = tmp_path / "out"
     built = run("build", "--strict", "--source", str(site), "--output", str(output))
     assert built.returncode == 0, built.stderr

@@ -143,8 +143,9 @@ def fold(name: str) -> str:
 
 
 def clean_line(text: str) -> str:
-    """One line of text: control characters out, spaces collapsed."""
-    return " ".join(re.sub(r"[\x00-\x1f\x7f\ufffe\uffff\ud800-\udfff]", " ", text).split())
+    """One line of text as written, but for line breaks and control characters (each a space)
+    and the spaces around it: a name comes back from the built API as the page had it."""
+    return re.sub(r"[\x00-\x1f\x7f\ufffe\uffff\ud800-\udfff]", " ", text).strip()
 
 
 def read_components(export: Export, problems: Problems) -> list[SourceComponent]:
@@ -417,8 +418,9 @@ def read_time(value: Any) -> datetime | None:
     """A Statuspage timestamp (ISO 8601 with an offset) in UTC, without fractions of a second."""
     if not isinstance(value, str) or not value.strip():
         return None
+    text = re.sub(r"\s*UTC$", "+00:00", value.strip())
     try:
-        moment = datetime.fromisoformat(value.strip())
+        moment = datetime.fromisoformat(text)
     except ValueError:
         return None
     if moment.tzinfo is None:
@@ -657,7 +659,7 @@ def _read_postmortem(raw: dict[str, Any], draft: Draft, warn: Any) -> None:
     published = read_time(raw.get("postmortem_published_at"))
     latest = draft.updates[-1].time
     if isinstance(body, str) and body.strip() and published is not None:
-        text = clean_body(body, lambda m: warn(f"the postmortem: {m}"))
+        text = clean_body(body, lambda m: warn(f"the postmortem: {m}"), demote=True)
     elif raw.get("status") == "postmortem":
         text = POSTMORTEM_ELSEWHERE
         published = published or read_time(raw.get("updated_at"))
@@ -689,7 +691,7 @@ def _close_if_resolved(raw: dict[str, Any], draft: Draft, warn: Any) -> None:
     draft.updates.sort(key=lambda u: (u.time, u.order))
 
 
-def clean_body(text: str, warn: Any) -> str:
+def clean_body(text: str, warn: Any, demote: bool = False) -> str:
     """An update's text as Markdown that keeps the file's structure, with its words unchanged.
 
     Line breaks become ``\\n``; characters that no page or feed can hold are dropped; a line
@@ -708,6 +710,8 @@ def clean_body(text: str, warn: Any) -> str:
         left = len(text) - cut
         text = text[:cut].rstrip() + f"\n\n[…] ({left:,} more characters were left out on import.)"
         warn(f"its text is {len(cleaned):,} characters long; only the first {cut:,} are kept")
+    if demote:  # a postmortem's own headings stay headings, below the update's
+        text = _demote_headings(text)
     for _ in range(3):
         escaped = _escape_headings(text)
         if escaped == text:
@@ -732,6 +736,23 @@ def _escape_headings(text: str) -> str:
         lines[at] = line[:indent] + "\\" + line[indent:]
         changed = True
     return "\n".join(lines) if changed else text
+
+
+def _demote_headings(text: str) -> str:
+    """``#`` and ``##`` headings (ATX, outside code) two levels down: ``###`` and ``####``."""
+    tokens, _ = parse_blocks(text)
+    lines = text.split("\n")
+    for token in tokens:
+        if (
+            token.type == "heading_open"
+            and token.level == 0
+            and token.tag in ("h1", "h2")
+            and token.markup.startswith("#")
+            and token.map is not None
+        ):
+            at = token.map[0]
+            lines[at] = lines[at].replace(token.markup, token.markup + "##", 1)
+    return "\n".join(lines)
 
 
 def _close_fence(text: str) -> str:
