@@ -75,8 +75,8 @@ class _Provider(BaseHTTPRequestHandler):
             self._send(500, b"Internal Server Error")
         elif name == "html":
             self._send(200, b"<!doctype html><title>Maintenance</title>", "text/html")
-        elif name == "shape":
-            self._send(200, json.dumps({"page": {"name": "x"}, "components": []}).encode())
+        elif name == "shape":  # a real components.json where the summary should be
+            self._send(200, (DATA / "github-components-with-problem.json").read_bytes())
         elif name == "indicator":
             self._send(200, json.dumps({"status": {"indicator": "on fire"}}).encode())
         else:
