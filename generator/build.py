@@ -7,9 +7,10 @@ swapped in at once, so a failed build leaves the previous output as it was.
 from __future__ import annotations
 
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jinja2 import TemplateError
 
@@ -24,6 +25,9 @@ from generator.render import i18n
 from generator.render.context import render_all
 from generator.render.theme import check_templates, check_theme, inside
 
+if TYPE_CHECKING:  # the network code is loaded only for a site with upstream providers
+    from generator.upstream import UpstreamCache, UpstreamStatus
+
 
 @dataclass(frozen=True)
 class Checked:
@@ -32,6 +36,7 @@ class Checked:
     content: Content
     facts: Facts
     warnings: list[Problem]
+    upstream: tuple[UpstreamStatus, ...] = ()  # what the upstream providers said (build only)
 
 
 def check(
@@ -86,7 +91,7 @@ def _check_links(source: Path, problems: Problems) -> bool:
 
 def render(checked: Checked) -> SiteFiles:
     try:
-        return render_all(checked.content, checked.facts, checked.facts.now)
+        return render_all(checked.content, checked.facts, checked.facts.now, checked.upstream)
     except TemplateError as exc:  # a site's own theme template that fails as it renders
         raise ContentError([template_problem(exc)]) from None
 
@@ -115,9 +120,17 @@ def build(
     now: datetime,
     strict: bool = False,
     cache: IncidentCache | None = None,
+    offline: bool = False,
+    upstream_cache: UpstreamCache | None = None,
 ) -> Checked:
-    """Build the site at ``source`` into ``output``."""
+    """Build the site at ``source`` into ``output``; ``offline`` reads no upstream provider."""
     guard_output(source, output)
     checked = check(source, now, strict, cache)
+    providers = checked.content.site.upstream
+    if providers:  # read only once the content is known to build
+        from generator.upstream import read_upstreams
+
+        upstream = read_upstreams(providers, offline=offline, cache=upstream_cache)
+        checked = replace(checked, upstream=upstream)
     render(checked).write_atomically(output)
     return checked

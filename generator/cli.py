@@ -88,8 +88,15 @@ def cmd_build(args: argparse.Namespace) -> int:
     from generator.build import build
 
     output = args.output if args.output is not None else Path("_site")
-    checked = build(args.source, output, resolve_now(args), strict=args.strict)
+    checked = build(
+        args.source, output, resolve_now(args), strict=args.strict, offline=args.offline
+    )
     report(checked.warnings)
+    if checked.upstream:  # a provider that could not be read is shown as unknown, and said here
+        from generator.upstream import describe_problems
+
+        for line in describe_problems(checked.upstream):
+            print(line, file=sys.stderr)
     pages = len(checked.content.incidents)
     print(
         f"built {output} ({pages} incident{'s' if pages != 1 else ''}, {checked.facts.description})"
@@ -119,6 +126,11 @@ def _setup_build(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     )
     add_now(build)
     build.add_argument("--strict", action="store_true", help="fail on warnings too")
+    build.add_argument(
+        "--offline",
+        action="store_true",
+        help="read no upstream provider: they show as unknown (a reproducible build)",
+    )
     build.set_defaults(func=cmd_build)
 
     check = sub.add_parser("check", help="validate the content; print every problem; write nothing")
@@ -140,6 +152,7 @@ def _load_optional_setups() -> None:
         ("generator.commands.write", "setup"),
         ("generator.commands.serve", "setup"),
         ("generator.commands.init", "setup"),
+        ("generator.commands.import_statuspage", "setup"),
     ]:
         try:
             module = importlib.import_module(module_name)

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from generator import textfile, yamlfile
-from generator.model import Component, Site
+from generator.model import Component, Site, Upstream
 from generator.problems import Problems, quoted
 from generator.textfile import unicode_name
 from generator.times import FIRST_YEAR, LAST_YEAR, TimeError, parse_duration
@@ -33,8 +33,14 @@ SITE_KEYS = {
     "theme": "the name of a theme folder under themes/ (default: default)",
     "messages": "default update messages, by status, e.g. investigating: We are looking into it.",
     "components": "the list of components",
+    "upstream": "the providers you depend on, each with name: and url: of its status page",
 }
 COMPONENT_KEYS = ("id", "name", "description", "since", "components")
+UPSTREAM_KEYS = ("name", "url", "components")
+UPSTREAM_EXAMPLE = (
+    "  upstream:\n    - name: GitHub\n      url: https://www.githubstatus.com/\n"
+    "      components: [Git Operations, API Requests]"
+)
 MESSAGE_KEYS = (
     "investigating",
     "identified",
@@ -193,6 +199,7 @@ def load_site(source: Path, problems: Problems) -> Site | None:
         except TimeError as exc:
             err("max_silence", str(exc))
 
+    upstream = _upstream(data, path, problems)
     by_id: dict[str, Component] = {}
     top = _components(data, path, problems, by_id)
     if len(problems.errors) > errors_before:
@@ -209,6 +216,7 @@ def load_site(source: Path, problems: Problems) -> Site | None:
         theme=theme,
         messages=tuple(messages),
         components=tuple(top),
+        upstream=tuple(upstream),
         by_id=by_id,
         path=path,
         source=source,
@@ -338,15 +346,7 @@ def _component(
             "  - id: api\n    name: Public API",
         )
         return None
-    ok = True
-    for key in item:
-        if key not in COMPONENT_KEYS:
-            problems.error(
-                path,
-                yamlfile.line_of(item, key, line),
-                f"unknown component key {quoted(key)}; the keys are: {', '.join(COMPONENT_KEYS)}",
-            )
-            ok = False
+    ok = _known_keys(item, COMPONENT_KEYS, "component", line, path, problems)
     component_id = item.get("id")
     if not isinstance(component_id, str) or not ID_PATTERN.match(component_id):
         problems.error(
@@ -441,3 +441,169 @@ def _component(
     )
     by_id[component_id] = component
     return component
+
+
+def _known_keys(
+    item: Any, keys: tuple[str, ...], what: str, line: int, path: Path, problems: Problems
+) -> bool:
+    """Whether every key of a mapping is one of ``keys``; an error at each one that is not."""
+    ok = True
+    for key in item:
+        if key not in keys:
+            problems.error(
+                path,
+                yamlfile.line_of(item, key, line),
+                f"unknown {what} key {quoted(key)}; the keys are: {', '.join(keys)}",
+            )
+            ok = False
+    return ok
+
+
+def _upstream(data: Any, path: Path, problems: Problems) -> list[Upstream]:
+    """The ``upstream:`` providers: each a name, the address of its status page, and optionally
+    the names of its components to show."""
+    raw = data.get("upstream")
+    at = yamlfile.line_of(data, "upstream", 1)
+    if raw is None:
+        return []
+    if not isinstance(raw, list):
+        problems.error(path, at, f"upstream must be a list of providers, e.g.\n{UPSTREAM_EXAMPLE}")
+        return []
+    out: list[Upstream] = []
+    seen: dict[str, int] = {}
+    for index, item in enumerate(raw):
+        line = _item_line(raw, index, at)
+        if not isinstance(item, dict):
+            problems.error(
+                path,
+                line,
+                "each upstream provider is a mapping with name: and url:, "
+                f"e.g.\n{UPSTREAM_EXAMPLE}",
+            )
+            continue
+        ok = _known_keys(item, UPSTREAM_KEYS, "upstream", line, path, problems)
+        name = item.get("name")
+        name_line = yamlfile.line_of(item, "name", line)
+        if (
+            not isinstance(name, str | int | float)
+            or isinstance(name, bool)
+            or not str(name).strip()
+        ):
+            problems.error(path, name_line, "an upstream provider needs a name, e.g. name: GitHub")
+            ok = False
+        elif re.search(r"[\x00-\x1f\x7f]", str(name).strip()):
+            problems.error(path, name_line, "the provider's name must not hold control characters")
+            ok = False
+        else:
+            name = " ".join(str(name).split())
+            if name in seen:
+                problems.error(
+                    path,
+                    name_line,
+                    f"the upstream provider {name!r} is listed twice (first at line "
+                    f"{seen[name]}); list each provider once",
+                )
+                ok = False
+            seen.setdefault(name, name_line)
+        url = _upstream_url(item.get("url"), yamlfile.line_of(item, "url", line), path, problems)
+        if url is None:
+            ok = False
+        components = _upstream_components(item, line, path, problems)
+        if components is None:
+            ok = False
+        if ok and url is not None and components is not None:
+            out.append(Upstream(name=str(name), url=url, components=components, line=line))
+    return out
+
+
+_SUMMARY_SUFFIX = "api/v2/summary.json"
+
+
+def _upstream_url(value: Any, line: int, path: Path, problems: Problems) -> str | None:
+    """The address of a provider's status page, checked and ending with "/"."""
+    example = "e.g. url: https://www.githubstatus.com/"
+    if value is None:
+        problems.error(
+            path, line, f"an upstream provider needs the url of its status page, {example}"
+        )
+        return None
+    if not isinstance(value, str):
+        problems.error(
+            path,
+            line,
+            f"url must be an address such as https://www.githubstatus.com/, not {value!r}",
+        )
+        return None
+    url = value.strip()
+    if re.search(r"[\s\x00-\x1f\x7f]", url):
+        problems.error(
+            path, line, f"url must not contain spaces or control characters: {url!r} ({example})"
+        )
+        return None
+    parts = urlsplit(url)
+    try:
+        parts.port  # noqa: B018 - raises ValueError for a port that is not a number
+    except ValueError:
+        problems.error(path, line, f"url has a port that is not a number: {url!r} ({example})")
+        return None
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        problems.error(
+            path,
+            line,
+            f"url must be an absolute http(s) address with a host, not {url!r} ({example})",
+        )
+        return None
+    if parts.username is not None or parts.password is not None:
+        problems.error(
+            path,
+            line,
+            "url must not hold a user name or password: the page is public and the address "
+            f"is shown on the site ({example})",
+        )
+        return None
+    if parts.query or parts.fragment:
+        problems.error(
+            path, line, f"url is the status page's address, without ?query or #fragment ({example})"
+        )
+        return None
+    page = url.removesuffix(_SUMMARY_SUFFIX) if url.endswith("/" + _SUMMARY_SUFFIX) else url
+    return page if page.endswith("/") else page + "/"
+
+
+def _upstream_components(
+    item: Any, line: int, path: Path, problems: Problems
+) -> tuple[str, ...] | None:
+    """The names of the provider's components to show; None after an error."""
+    if "components" not in item or item["components"] is None:
+        return ()
+    raw = item["components"]
+    at = yamlfile.line_of(item, "components", line)
+    if not isinstance(raw, list):
+        problems.error(
+            path,
+            at,
+            "components must be a list of the provider's component names, "
+            "e.g. components: [Git Operations, API Requests]",
+        )
+        return None
+    names: list[str] = []
+    for index, entry in enumerate(raw):
+        entry_line = _item_line(raw, index, at)
+        if (
+            isinstance(entry, bool)
+            or not isinstance(entry, str | int | float)
+            or not str(entry).strip()
+        ):
+            problems.error(
+                path,
+                entry_line,
+                "a component is named as on the provider's page, e.g. Git Operations, "
+                f"not {entry!r}",
+            )
+            return None
+        name = " ".join(str(entry).split())
+        if name in names:
+            problems.error(path, entry_line, f"the component {name!r} is listed twice")
+            return None
+        names.append(name)
+    return tuple(names)

@@ -32,7 +32,15 @@ from generator.statuses import (
 )
 from generator.times import UTC, TimeError, parse_time
 
-FRONT_MATTER_KEYS = ("title", "components", "impact", "started", "next_update", "maintenance")
+FRONT_MATTER_KEYS = (
+    "title",
+    "components",
+    "impact",
+    "started",
+    "next_update",
+    "maintenance",
+    "statuspage_id",
+)
 SEPARATORS = ("—", "–", "-", "|", "·")
 _HEADING = re.compile(
     r"^(?P<time>.+?)\s+(?:"
@@ -286,6 +294,21 @@ def load_incident(path: Path, site: Site, problems: Problems) -> Incident | None
         else None
     )
 
+    statuspage_id = None
+    if "statuspage_id" in meta:
+        raw_id = meta["statuspage_id"]
+        text_id = "" if isinstance(raw_id, bool | dict | list) or raw_id is None else str(raw_id)
+        if not re.fullmatch(r"[A-Za-z0-9_-]+", text_id):
+            problems.error(
+                path,
+                line("statuspage_id"),
+                "statuspage_id is the id of the incident on Atlassian Statuspage, written by "
+                f"statusgen import (letters and digits, e.g. statuspage_id: p9xh4mjk2l0z), "
+                f"not {raw_id!r}",
+            )
+        else:
+            statuspage_id = text_id
+
     updates = _read_updates(lines, end + 1, path, zone, problems, is_maintenance)
     if not updates and len(problems.errors) == errors_before:
         problems.error(
@@ -316,6 +339,7 @@ def load_incident(path: Path, site: Site, problems: Problems) -> Incident | None
         maintenance_start=maintenance_start,
         maintenance_end=maintenance_end,
         lines=key_lines,
+        statuspage_id=statuspage_id,
     )
 
 

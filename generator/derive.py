@@ -612,7 +612,10 @@ def check_promises(facts: Facts, problems: Problems) -> None:
                 f"the next update was promised {late} ago: post one now "
                 f"(statusgen update {incident.id} --status ... --message ...)",
             )
-        if state.silent:
+        # History imported from Statuspage was written there: check asks for no update on it
+        # (the importer lists what is still open upstream), as notify sends nothing for it.
+        imported = incident.statuspage_id is not None
+        if state.silent and not imported:
             quiet = describe_delay(now - incident.latest_update.time)
             problems.warning(
                 incident.path,
@@ -623,6 +626,7 @@ def check_promises(facts: Facts, problems: Problems) -> None:
             )
         if (
             incident.is_maintenance
+            and not imported
             and incident.maintenance_end is not None
             and incident.maintenance_end <= now
             and not any(u.status == "completed" for u in incident.updates)

@@ -9,11 +9,11 @@ a file that would not pass ``check`` is put back exactly as it was.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import tempfile
 import textwrap
-import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -348,15 +348,20 @@ def heading_status(status: str) -> str:
 
 
 def slugify(title: str, limit: int = 50) -> str:
-    """A URL-safe slug of a title: ASCII letters and digits joined by dashes."""
-    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
-    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
-    slug = ""
-    for word in words:
-        if slug and len(slug) + 1 + len(word) > limit:
-            break
-        slug = f"{slug}-{word}" if slug else word[:limit]
-    return slug or "incident"
+    """A URL-safe slug of a title: lower-case ASCII letters and digits joined by dashes.
+
+    Titles in any script keep their meaning: python-slugify transliterates them (``Ошибка API``
+    is ``oshibka-api``, ``数据库延迟`` is ``shu-ju-ku-yan-chi``). A title with nothing to
+    transliterate (only emoji or punctuation) gets a short hash of itself, so the same title
+    always gives the same id.
+    """
+    from slugify import slugify as transliterate
+
+    slug = transliterate(title, max_length=limit, word_boundary=True, save_order=True)
+    if slug:
+        return slug
+    digest = hashlib.sha256(" ".join(title.split()).encode("utf-8")).hexdigest()[:8]
+    return f"incident-{digest}"
 
 
 def new_id(source: Path, day: date, title: str) -> str:

@@ -52,6 +52,19 @@ class Component:
 
 
 @dataclass(frozen=True)
+class Upstream:
+    """A provider the service depends on, with a Statuspage-compatible page (``upstream:``).
+
+    It is only shown on the home page; it never changes our own components' status or uptime.
+    """
+
+    name: str
+    url: str  # the page's address, absolute, ends with "/"
+    components: tuple[str, ...] = ()  # names of the provider's components to show, in order
+    line: int = 0  # where it is defined in site.yaml
+
+
+@dataclass(frozen=True)
 class Site:
     """What site.yaml says."""
 
@@ -66,6 +79,7 @@ class Site:
     theme: str = "default"
     messages: tuple[tuple[str, str], ...] = ()  # default update messages a site overrides
     components: tuple[Component, ...] = ()  # top level, in order: components and groups
+    upstream: tuple[Upstream, ...] = ()  # providers shown in "Upstream providers"
     by_id: dict[str, Component] = field(default_factory=dict, compare=False, hash=False)
     path: Path = Path("site.yaml")
     source: Path = Path(".")
@@ -129,6 +143,7 @@ class Incident:
     maintenance_start: datetime | None = None
     maintenance_end: datetime | None = None
     lines: tuple[tuple[str, int], ...] = ()  # front matter key -> line in the file
+    statuspage_id: str | None = None  # the id of an incident imported from Atlassian Statuspage
 
     @property
     def is_maintenance(self) -> bool:

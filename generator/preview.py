@@ -33,6 +33,7 @@ from watchdog.observers import Observer
 from generator.build import build
 from generator.content import IncidentCache
 from generator.problems import ContentError, Problem, UsageError
+from generator.upstream import UpstreamCache
 
 DEBOUNCE_SECONDS = 0.2
 POLL_SECONDS = 25.0  # how long a reload request waits before the browser asks again
@@ -74,8 +75,13 @@ RELOAD_SCRIPT = """<script>
 class Preview:
     """One preview: the build folder, the state of the last build, and the rebuild signal."""
 
-    def __init__(self, source: Path, now: Callable[[], datetime] | None = None) -> None:
+    def __init__(
+        self, source: Path, now: Callable[[], datetime] | None = None, offline: bool = False
+    ) -> None:
         self.source = source
+        self.offline = offline  # read no upstream provider
+        # Upstream answers are kept a few minutes, so saving a file does not ask every provider.
+        self.upstream = UpstreamCache()
         self.now = now or (lambda: datetime.now(UTC))
         self.folder = Path(tempfile.mkdtemp(prefix="statusgen-serve-"))
         self.output = self.folder / "site"
@@ -88,7 +94,14 @@ class Preview:
         """Build the site; on failure keep the last good output and remember the problems."""
         errors: list[str]
         try:
-            build(self.source, self.output, self.now(), cache=self.cache)
+            build(
+                self.source,
+                self.output,
+                self.now(),
+                cache=self.cache,
+                offline=self.offline,
+                upstream_cache=self.upstream,
+            )
             errors = []
         except ContentError as exc:
             errors = [p.format() for p in exc.problems if p.severity == "error"]
@@ -315,6 +328,7 @@ def serve(
     port: int = 8000,
     host: str = "127.0.0.1",
     now: Callable[[], datetime] | None = None,
+    offline: bool = False,
 ) -> None:
     """Preview the site until Ctrl-C or SIGTERM; nothing is left behind."""
     from generator.config import load_site
@@ -327,7 +341,7 @@ def serve(
         )
     site = load_site(source, Problems())
     prefix = urlsplit(site.url).path if site else "/"
-    preview = Preview(source, now)
+    preview = Preview(source, now, offline)
     observer = Observer()
     try:
         try:

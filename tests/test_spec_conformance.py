@@ -799,7 +799,10 @@ def test_maintenance_scheduled_and_update_do_not_override(site: SiteMaker) -> No
     [
         ("  api: major_outage", "", "critical", "Major System Outage"),
         ("  api: partial_outage", "", "major", "Partial System Outage"),
-        ("  api: degraded_performance", "", "minor", "Minor Service Outage"),
+        # Degraded performance is worded as Statuspage words it (its "Top-level status"):
+        # not an outage. An incident of minor impact on no degraded component is one.
+        ("  api: degraded_performance", "", "minor", "Partially Degraded Service"),
+        ("", "impact: minor\n", "minor", "Minor Service Outage"),
         ("  api: degraded_performance", "impact: critical\n", "critical", "Major System Outage"),
         ("  api: major_outage", "impact: none\n", "critical", "Major System Outage"),
     ],

@@ -16,7 +16,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.now:
         fixed = resolve_now(args)
         now = lambda: fixed  # noqa: E731 - a preview "as of" a fixed time
-    serve(args.source, port=args.port, now=now)
+    serve(args.source, port=args.port, now=now, offline=args.offline)
     return EXIT_OK
 
 
@@ -38,5 +38,10 @@ def setup(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         metavar="TIME",
         help="preview as of this time, e.g. '2026-11-20 15:30 UTC' "
         "(default: the clock at each rebuild)",
+    )
+    serve.add_argument(
+        "--offline",
+        action="store_true",
+        help="read no upstream provider (otherwise each is read at most every five minutes)",
     )
     serve.set_defaults(func=cmd_serve)

@@ -34,6 +34,8 @@ class RenderContext:
     files: SiteFiles
     # Work started on other cores, finished once every renderer has run (see render_all).
     finishers: list[Callable[[], None]] = field(default_factory=list)
+    # What the upstream providers said (generator.upstream.UpstreamStatus), in site.yaml order.
+    upstream: tuple[Any, ...] = ()
 
     @property
     def site(self) -> Site:
@@ -115,12 +117,14 @@ def render_template(ctx: RenderContext, template: str, path: str, **values: Any)
     ctx.files.add(path, render_page(ctx, template, path, **values))
 
 
-def render_all(content: Content, facts: Facts, now: datetime) -> SiteFiles:
+def render_all(
+    content: Content, facts: Facts, now: datetime, upstream: tuple[Any, ...] = ()
+) -> SiteFiles:
     """Every output file of the site, in memory."""
     from generator.render import RENDERERS
     from generator.render.pages import render_sitemap
 
-    ctx = RenderContext(content=content, facts=facts, now=now, files=SiteFiles())
+    ctx = RenderContext(content=content, facts=facts, now=now, files=SiteFiles(), upstream=upstream)
     try:
         for renderer in RENDERERS:
             renderer(ctx)
