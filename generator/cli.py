@@ -132,6 +132,7 @@ def _load_optional_setups() -> None:
         ("generator.commands.write", "setup"),
         ("generator.commands.serve", "setup"),
         ("generator.commands.init", "setup"),
+        ("generator.commands.notify", "setup"),
     ]:
         try:
             module = importlib.import_module(module_name)
