@@ -64,6 +64,8 @@ COLORS = {
 }
 TEAMS_COLORS = {_RED: "Attention", _AMBER: "Warning", _YELLOW: "Warning", _GREEN: "Good"}
 
+_UNRESOLVED = ("investigating", "identified", "monitoring")
+
 # Platform limits, with room to spare.
 SLACK_SECTION = 3000
 SLACK_HEADER = 150
@@ -120,7 +122,8 @@ def compose(event: PublishedEvent, site: Site, now: datetime) -> Message:
         )
     promised = _time(incident.get("next_update"))
     next_update = ""
-    if promised is not None and event.status in ("investigating", "identified", "monitoring"):
+    about_promise = event.type in (kinds.UPDATE_DUE, kinds.UPDATE_OVERDUE)
+    if promised is not None and not about_promise and event.status in _UNRESOLVED:
         next_update = translate(language, NEXT_UPDATE, time=fmt.datetime_text(promised))
     title = site_title(site)
     return Message(
@@ -157,22 +160,15 @@ def _one_line(text: str) -> str:
 def slack(message: Message) -> dict[str, Any]:
     """An incoming-webhook payload: Block Kit blocks and a plain ``text`` fallback (shown in
     notifications and by clients without blocks)."""
-    from slack_sdk.models.blocks import (
-        ContextBlock,
-        HeaderBlock,
-        PlainTextObject,
-        SectionBlock,
-    )
+    from slack_sdk.models.blocks import ContextBlock, SectionBlock
 
     d = markup.SLACK
-    lines = [f"*{d.escape(message.status_word)}*"]
+    # The title in mrkdwn, escaped: Slack documents exactly which characters it parses there.
+    lines = [f"*{d.escape(markup.clip(message.title, SLACK_HEADER))}*"]
+    lines.append(f"*{d.escape(message.status_word)}*")
     lines += [d.escape(text) for text in (message.summary, message.window) if text]
     lines += [f"• {d.escape(name)}: {d.escape(word)}" for name, word in message.components]
-    blocks: list[Any] = [
-        # plain_text is never parsed for mentions or links: the title shows as written.
-        HeaderBlock(text=PlainTextObject(text=markup.clip(message.title, SLACK_HEADER))),
-        SectionBlock(text=_mrkdwn(markup.clip("\n".join(lines), SLACK_SECTION))),
-    ]
+    blocks: list[Any] = [SectionBlock(text=_mrkdwn(markup.clip("\n".join(lines), SLACK_SECTION)))]
     if message.body:
         body = markup.convert(message.body, d, message.url)
         blocks.append(SectionBlock(text=_mrkdwn(markup.clip(body, SLACK_SECTION))))

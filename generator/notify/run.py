@@ -9,6 +9,7 @@ by audience and components → send, every channel on its own thread, each in ti
 from __future__ import annotations
 
 import os
+import re
 import time
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -43,6 +44,7 @@ from generator.problems import ContentError, Problems, UsageError, display_path
 from generator.render.notifications import PATH
 
 EXIT_OK, EXIT_FAILED = 0, 1
+HOST_NAME = re.compile(r"^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.?)+$|^\[?[0-9A-Fa-f:.]+\]?$")
 Print = Callable[[str], None]
 
 
@@ -92,7 +94,7 @@ def read_secrets(
             host = get(smtp.host_env, channel)
             username = get(smtp.username_env, channel) if smtp.username_env else None
             password = get(smtp.password_env, channel, strip=False) if smtp.password_env else None
-            if host is not None and (url_problem(f"smtp://{host}/") or "/" in host):
+            if host is not None and not HOST_NAME.match(host):
                 problems.append(
                     f"the environment variable {smtp.host_env} does not hold a host name "
                     f"(such as smtp.example.com); {channel.label} needs one"
