@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 import ssl
 import threading
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -41,6 +42,8 @@ class Recorder:
     requests: list[Request] = field(default_factory=list)
     script: dict[str, list[Any]] = field(default_factory=dict)
     always: dict[str, int] = field(default_factory=dict)  # path prefix -> status, forever
+    get_status: int = 404  # how GET requests are answered (a "previous site" that is not there)
+    get_body: bytes = b""
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def answer(self, path: str) -> tuple[int, dict[str, str]]:
@@ -65,6 +68,13 @@ class Recorder:
 
 class _Handler(BaseHTTPRequestHandler):
     recorder: Recorder
+
+    def do_GET(self) -> None:
+        status, body = self.recorder.get_status, self.recorder.get_body
+        self.send_response(status)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
 
     def do_POST(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)
@@ -199,7 +209,10 @@ def smtp_receiver(
     controller = Controller(
         Handler(), hostname="127.0.0.1", port=box.port, server_hostname="localhost", **options
     )
-    controller.start()
+    with warnings.catch_warnings():
+        # aiosmtpd's own use of its deprecated login_data, inside the server
+        warnings.simplefilter("ignore", DeprecationWarning)
+        controller.start()
     try:
         yield box
     finally:

@@ -93,14 +93,15 @@ class HttpTransport:
 
     url: str
 
-    def send(self, payload: dict[str, Any]) -> None:
+    def send(self, event_id: str, payload: dict[str, Any]) -> None:
         data = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-        request = urllib.request.Request(
-            self.url,
-            data=data,
-            method="POST",
-            headers={"Content-Type": "application/json; charset=utf-8", "User-Agent": USER_AGENT},
-        )
+        headers = {
+            "Content-Type": "application/json; charset=utf-8",
+            "User-Agent": USER_AGENT,
+            # The same for every attempt and every run: a receiver may drop repeats by it.
+            "X-Statusgen-Event": event_id,
+        }
+        request = urllib.request.Request(self.url, data=data, method="POST", headers=headers)
         try:
             with urllib.request.urlopen(request, timeout=HTTP_TIMEOUT) as response:  # noqa: S310
                 response.read()
@@ -144,7 +145,7 @@ class SmtpTransport:
         # The system's trusted certificates, with host name checks (SSL_CERT_FILE adds a CA).
         return self.context or ssl.create_default_context()
 
-    def send(self, message: EmailMessage) -> None:
+    def send(self, event_id: str, message: EmailMessage) -> None:
         settings = self.settings
         try:
             client: smtplib.SMTP
@@ -216,7 +217,7 @@ class Attempted:
 
 def deliver(
     label: str,
-    send: Callable[[Any], None],
+    send: Callable[[str, Any], None],
     messages: Sequence[tuple[str, Any]],
     secrets: Iterable[str],
     sleep: Sleep = time.sleep,
@@ -226,7 +227,7 @@ def deliver(
     secrets = list(secrets)
     result = Attempted(label)
     for index, (event_id, payload) in enumerate(messages):
-        error = _send_with_retries(send, payload, result, sleep, backoff)
+        error = _send_with_retries(send, event_id, payload, result, sleep, backoff)
         if error is None:
             result.sent.append(event_id)
             continue
@@ -237,13 +238,18 @@ def deliver(
 
 
 def _send_with_retries(
-    send: Callable[[Any], None], payload: Any, result: Attempted, sleep: Sleep, backoff: float
+    send: Callable[[str, Any], None],
+    event_id: str,
+    payload: Any,
+    result: Attempted,
+    sleep: Sleep,
+    backoff: float,
 ) -> DeliveryError | None:
     error: DeliveryError | None = None
     for attempt in range(1, MAX_ATTEMPTS + 1):
         result.attempts += 1
         try:
-            send(payload)
+            send(event_id, payload)
             return None
         except DeliveryError as exc:
             error = exc

@@ -67,7 +67,8 @@ class SlackMrkdwn(Dialect):
         return f"~{text}~" if text.strip() else text
 
     def code(self, text: str) -> str:
-        return f"`{text}`"
+        # Slack reads <...> and & inside code too; a backtick would end the span.
+        return "`" + self.escape(text.replace("`", "'")) + "`"
 
     def link(self, text: str, url: str) -> str:
         # Slack's link syntax takes no escapes inside the URL: refuse the characters it uses.
