@@ -182,7 +182,8 @@ def smtp_receiver(
             data = envelope.original_content or envelope.content
             box.messages.append(message_from_bytes(data, policy=policy.default))  # type: ignore[arg-type]
             box.envelopes.append((envelope.mail_from, list(envelope.rcpt_tos)))
-            box.tls_sessions.append(session.ssl is not None)
+            over_tls = server.transport.get_extra_info("ssl_object") is not None
+            box.tls_sessions.append(over_tls)
             return "250 OK"
 
     def authenticator(
@@ -193,7 +194,7 @@ def smtp_receiver(
         login = auth_data.login.decode()
         password = auth_data.password.decode()
         box.logins.append((login, password))
-        return AuthResult(success=(login, password) == credentials)
+        return AuthResult(success=(login, password) == credentials, handled=False)
 
     options: dict[str, Any] = {}
     if credentials is not None:
@@ -203,7 +204,8 @@ def smtp_receiver(
         options.update(tls_context=certificates.server_context, require_starttls=True)
     elif security == "tls":
         assert certificates is not None
-        options.update(ssl_context=certificates.server_context)
+        # The whole session is TLS; aiosmtpd only counts STARTTLS as TLS for AUTH.
+        options.update(ssl_context=certificates.server_context, auth_require_tls=False)
     else:
         options.update(auth_require_tls=False)
     controller = Controller(

@@ -158,9 +158,21 @@ class SmtpTransport:
             with client:
                 client.ehlo()
                 if settings.security == "starttls":
+                    if not client.has_extn("starttls"):
+                        raise DeliveryError(
+                            "the relay does not offer STARTTLS (set smtp.security to tls or "
+                            "none)",
+                            retry=False,
+                        )
                     client.starttls(context=self._tls())
                     client.ehlo()
                 if self.username is not None and self.password is not None:
+                    if not client.has_extn("auth"):
+                        raise DeliveryError(
+                            "the relay offers no AUTH on this connection (check smtp.security, "
+                            "or leave out username_env and password_env)",
+                            retry=False,
+                        )
                     client.login(self.username, self.password)
                 refused = client.send_message(message)
                 if refused:
@@ -169,11 +181,8 @@ class SmtpTransport:
                     )
         except DeliveryError:
             raise
-        except smtplib.SMTPNotSupportedError:
-            raise DeliveryError(
-                "the relay does not offer STARTTLS (set smtp.security to tls or none)",
-                retry=False,
-            ) from None
+        except smtplib.SMTPNotSupportedError as exc:
+            raise DeliveryError(f"the relay does not support this ({exc})", retry=False) from None
         except smtplib.SMTPAuthenticationError as exc:
             raise DeliveryError(
                 f"the relay refused the user name and password ({exc.smtp_code})", retry=False
