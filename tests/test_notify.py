@@ -269,7 +269,12 @@ def test_an_unreachable_channel_is_named_without_its_address(
     harness.monkeypatch.setenv("N_SLACK", secret)
     lines: list[str] = []
     code = run.notify(
-        harness.source, after, [str(before)], out=lines.append, err=lines.append, sleep=lambda _: None
+        harness.source,
+        after,
+        [str(before)],
+        out=lines.append,
+        err=lines.append,
+        sleep=lambda _: None,
     )
     assert code == 1
     assert any("could not deliver to slack N_SLACK" in line for line in lines)

@@ -58,8 +58,10 @@ def test_email_reaches_the_list_over_each_kind_of_connection(
         ["subscribers@lists.test.example", "ops@test.example"],
     )
     opened, identified = box.messages
-    assert opened["Subject"] == identified["Subject"] == (
-        "[Test Co Status] Elevated error rates on the API"
+    assert (
+        opened["Subject"]
+        == identified["Subject"]
+        == ("[Test Co Status] Elevated error rates on the API")
     )
     # One thread: the first update is the root; later ones answer it.
     root = "<api-errors@status.test.example>"
@@ -104,7 +106,11 @@ def test_a_transient_smtp_refusal_is_retried_and_delivered_once(
         waits: list[float] = []
         lines: list[str] = []
         code = run.notify(
-            harness.source, after, [str(before)], out=lines.append, err=lines.append,
+            harness.source,
+            after,
+            [str(before)],
+            out=lines.append,
+            err=lines.append,
             sleep=waits.append,
         )
     assert code == 0, lines

@@ -160,8 +160,7 @@ class SmtpTransport:
                 if settings.security == "starttls":
                     if not client.has_extn("starttls"):
                         raise DeliveryError(
-                            "the relay does not offer STARTTLS (set smtp.security to tls or "
-                            "none)",
+                            "the relay does not offer STARTTLS (set smtp.security to tls or none)",
                             retry=False,
                         )
                     client.starttls(context=self._tls())

@@ -321,8 +321,9 @@ def thread_root(site_url: str, incident_id: str) -> str:
 
 def _message_id(site_url: str, left: str) -> str:
     parts = urlsplit(site_url)
-    path = [_atext(segment) for segment in parts.path.split("/") if segment]
-    return f"<{'.'.join([_atext(left), *path])}@{parts.hostname or 'localhost'}>"
+    path = [segment for segment in parts.path.split("/") if segment]
+    atoms = [_atext(atom) for atom in [*left.split("."), *path]]
+    return f"<{'.'.join(atoms)}@{parts.hostname or 'localhost'}>"
 
 
 def _atext(text: str) -> str:
