@@ -10,14 +10,14 @@ from typing import Any
 import pytest
 
 from generator.notify import run
-from tests.notify_harness import (  # noqa: F401 - the fixture
+from tests import notify_harness
+from tests.notify_harness import (
     CHANNELS,
     PATHS,
     Harness,
     check_discord,
     check_slack,
     check_teams,
-    harness,
     site_yaml,
     slack_texts,
     zulip_reads,
@@ -52,6 +52,8 @@ We are seeing **elevated error rates** on API requests and are investigating.
 """
 
 SUBSCRIBERS = ("N_SLACK", "N_DISCORD", "N_TEAMS")  # the unfiltered subscriber channels
+
+harness = notify_harness.harness  # the fixture: a site with channels and receivers
 
 
 def published_twice(harness: Harness) -> tuple[Path, Path]:

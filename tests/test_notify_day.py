@@ -10,12 +10,12 @@ from datetime import UTC, datetime, timedelta
 from functools import cache
 from pathlib import Path
 
-from tests.notify_harness import (  # noqa: F401 - the fixture
+from tests import notify_harness
+from tests.notify_harness import (
     Harness,
     check_discord,
     check_slack,
     check_teams,
-    harness,
     site_yaml,
     zulip_reads,
 )
@@ -43,6 +43,8 @@ notify:
     url_env: N_TEAM_SLACK
     audience: team
 """
+
+harness = notify_harness.harness  # the fixture: a site with channels and receivers
 
 
 def incident(title: str, components: str, updates: list[tuple[str, str, str]], **front: str) -> str:

@@ -8,11 +8,14 @@ from pathlib import Path
 import pytest
 
 from generator.notify import run
-from tests.notify_harness import Harness, harness, site_yaml  # noqa: F401 - the fixture
+from tests import notify_harness
+from tests.notify_harness import Harness, site_yaml
 from tests.receivers import make_certificates, smtp_receiver
 from tests.test_notify import OPENED, UPDATED
 
 PASSWORD = "smtp-pass-Secret-9f3k"
+
+harness = notify_harness.harness  # the fixture: a site with channels and receivers
 
 
 def email_channel(port: int, security: str, auth: bool = True, components: str = "") -> str:
