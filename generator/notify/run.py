@@ -31,6 +31,7 @@ from generator.notify.delivery import (
 )
 from generator.notify.events import WINDOW
 from generator.notify.published import (
+    MARKER,
     Baseline,
     EventList,
     NotReadable,
@@ -187,6 +188,9 @@ def notify(
         )
     now = now or current.generated_at
     channels = site.notify
+    if not channels:
+        out("site.yaml has no notify: channels; nothing to send")
+        return EXIT_OK
     secrets, missing = read_secrets(channels, environ)
     if missing and not dry_run:
         raise UsageError("; ".join(missing) + " (nothing was sent)")
@@ -212,7 +216,6 @@ def notify(
     out(
         f"{len(fresh)} new event{'s' if len(fresh) != 1 else ''} since the previous site"
         + (f" ({stale} older than 24 hours, not sent)" if stale else "")
-        + ("" if channels else "; no channels in site.yaml's notify:")
     )
     if dry_run:
         for channel, chosen in zip(channels, plan, strict=True):
@@ -298,8 +301,13 @@ def save(
     later ``notify --previous folder`` stops on it."""
     environ = os.environ if environ is None else environ
     sources = list(previous)
+    site = load_channels(source)
+    if not site.notify:
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / MARKER).write_text('{"outcome": "no channels"}\n', encoding="utf-8")
+        out("site.yaml has no notify: channels, so there is nothing to keep")
+        return EXIT_OK
     if not sources:
-        site = load_channels(source)
         sources = [site.url, *site.mirrors]
     outcome = save_previous(sources, folder, sleep=sleep, fresh=str(int(time.time())))
     where = display_path(folder)
