@@ -8,6 +8,7 @@ or a list that cannot be read (:class:`Unreadable`: nothing is sent, exit status
 
 from __future__ import annotations
 
+import http.client
 import json
 import time
 import urllib.error
@@ -215,7 +216,7 @@ def _fetch(site_url: str, *, sleep: Callable[[float], None], fresh: str) -> Prev
     for attempt in range(1, FETCH_ATTEMPTS + 1):
         try:
             status, body = fetch_bytes(url)
-        except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        except (urllib.error.URLError, TimeoutError, OSError, http.client.HTTPException) as exc:
             cause = getattr(exc, "reason", exc)
             reason = f"no answer ({cause})"
         else:

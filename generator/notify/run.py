@@ -302,15 +302,18 @@ def save(
     environ = os.environ if environ is None else environ
     sources = list(previous)
     site = load_channels(source)
-    if not site.notify:
-        folder.mkdir(parents=True, exist_ok=True)
-        (folder / MARKER).write_text('{"outcome": "no channels"}\n', encoding="utf-8")
-        out("site.yaml has no notify: channels, so there is nothing to keep")
-        return EXIT_OK
-    if not sources:
-        sources = [site.url, *site.mirrors]
-    outcome = save_previous(sources, folder, sleep=sleep, fresh=str(int(time.time())))
     where = display_path(folder)
+    try:
+        if not site.notify:
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / MARKER).write_text('{"outcome": "no channels"}\n', encoding="utf-8")
+            out("site.yaml has no notify: channels, so there is nothing to keep")
+            return EXIT_OK
+        sources = sources or [site.url, *site.mirrors]
+        outcome = save_previous(sources, folder, sleep=sleep, fresh=str(int(time.time())))
+    except OSError as exc:  # a fault of the machine: a full disk, a read-only folder
+        out(f"statusgen: error: cannot write {where}: {exc.strerror or exc}")
+        return EXIT_FAILED
     if isinstance(outcome, EventList):
         out(f"kept the published event list ({len(outcome.events)} events) in {where}")
     elif isinstance(outcome, Baseline):
