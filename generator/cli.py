@@ -153,6 +153,7 @@ def _load_optional_setups() -> None:
         ("generator.commands.serve", "setup"),
         ("generator.commands.init", "setup"),
         ("generator.commands.import_statuspage", "setup"),
+        ("generator.commands.notify", "setup"),
     ]:
         try:
             module = importlib.import_module(module_name)

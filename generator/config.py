@@ -13,7 +13,16 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from generator import textfile, yamlfile
-from generator.model import Component, Site, Upstream
+from generator.model import (
+    AUDIENCES,
+    CHANNEL_TYPES,
+    SMTP_SECURITY,
+    Component,
+    NotifyChannel,
+    Site,
+    SmtpSettings,
+    Upstream,
+)
 from generator.problems import Problems, quoted
 from generator.textfile import unicode_name
 from generator.times import FIRST_YEAR, LAST_YEAR, TimeError, parse_duration
@@ -34,6 +43,8 @@ SITE_KEYS = {
     "messages": "default update messages, by status, e.g. investigating: We are looking into it.",
     "components": "the list of components",
     "upstream": "the providers you depend on, each with name: and url: of its status page",
+    "notify": "where `statusgen notify` pushes each update: Slack, Discord, Teams, webhooks, email",
+    "subscribe": "the address of a mailing-list sign-up page, shown beside the feeds",
 }
 COMPONENT_KEYS = ("id", "name", "description", "since", "components")
 UPSTREAM_KEYS = ("name", "url", "components")
@@ -202,6 +213,8 @@ def load_site(source: Path, problems: Problems) -> Site | None:
     upstream = _upstream(data, path, problems)
     by_id: dict[str, Component] = {}
     top = _components(data, path, problems, by_id)
+    channels = _notify(data, path, problems, by_id)
+    subscribe = _subscribe(data, path, problems)
     if len(problems.errors) > errors_before:
         return None
     return Site(
@@ -220,6 +233,8 @@ def load_site(source: Path, problems: Problems) -> Site | None:
         by_id=by_id,
         path=path,
         source=source,
+        notify=tuple(channels),
+        subscribe=subscribe,
     )
 
 
@@ -607,3 +622,302 @@ def _upstream_components(
             return None
         names.append(name)
     return tuple(names)
+
+
+# -- notify: and subscribe: (SPEC section 8) ---------------------------------------------------
+
+ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+CHANNEL_KEYS = {
+    "type": f"one of {', '.join(CHANNEL_TYPES)}",
+    "url_env": "the environment variable holding the channel's secret URL, e.g. STATUS_SLACK_URL",
+    "components": "only incidents and maintenance that list one of these, e.g. [api, storage]",
+    "audience": "subscribers (every update) or team (reminders of promises and silence)",
+    "to": "email: the address (or list of addresses) to send to",
+    "from": "email: the sender, e.g. Acme Status <status@acme.example>",
+    "smtp": "email: {host_env: SMTP_HOST, port: 587, security: starttls, username_env: ..., "
+    "password_env: ...}",
+}
+SMTP_KEYS = ("host_env", "port", "security", "username_env", "password_env", "timeout")
+DEFAULT_SMTP_PORTS = {"starttls": 587, "tls": 465, "none": 25}
+NOTIFY_EXAMPLE = (
+    "e.g.\n  notify:\n    - type: slack\n      url_env: STATUS_SLACK_URL\n"
+    "    - type: email\n      to: status@lists.acme.example\n"
+    "      from: Acme Status <status@acme.example>\n"
+    "      smtp: {host_env: SMTP_HOST, port: 587, security: starttls}"
+)
+
+
+def _notify(
+    data: Any, path: Path, problems: Problems, by_id: dict[str, Component]
+) -> list[NotifyChannel]:
+    raw = data.get("notify")
+    if raw is None:
+        return []
+    base_line = yamlfile.line_of(data, "notify", 1)
+    if not isinstance(raw, list):
+        problems.error(path, base_line, f"notify must be a list of channels, {NOTIFY_EXAMPLE}")
+        return []
+    channels = []
+    for index, item in enumerate(raw):
+        line = _item_line(raw, index, base_line)
+        channel = _channel(item, line, path, problems, by_id)
+        if channel is not None:
+            channels.append(channel)
+    return channels
+
+
+def _channel(
+    item: Any, line: int, path: Path, problems: Problems, by_id: dict[str, Component]
+) -> NotifyChannel | None:
+    if not isinstance(item, dict):
+        problems.error(path, line, f"each notify entry is a mapping with type:, {NOTIFY_EXAMPLE}")
+        return None
+    errors_before = len(problems.errors)
+
+    def at(key: str) -> int:
+        return yamlfile.line_of(item, key, line)
+
+    for key in item:
+        if key == "url":
+            problems.error(
+                path,
+                at(key),
+                "a channel's URL is a secret and never goes in site.yaml: put it in an "
+                "environment variable (a CI secret) and name that here, e.g. "
+                "url_env: STATUS_SLACK_URL",
+            )
+        elif key not in CHANNEL_KEYS:
+            problems.error(
+                path,
+                at(key),
+                f"unknown notify key {key!r}; the keys are: {', '.join(CHANNEL_KEYS)}",
+            )
+    kind = item.get("type")
+    if kind not in CHANNEL_TYPES:
+        shown = "missing" if kind is None else repr(kind)
+        problems.error(
+            path,
+            at("type"),
+            f"unknown channel type {shown}; use one of: {', '.join(CHANNEL_TYPES)}",
+        )
+        return None
+    audience = item.get("audience", "subscribers")
+    if audience not in AUDIENCES:
+        problems.error(
+            path,
+            at("audience"),
+            f"audience must be subscribers or team, not {audience!r}: "
+            "subscribers get every update, team gets reminders of promises and silence",
+        )
+    components: list[str] = []
+    if "components" in item:
+        listed = item["components"]
+        if isinstance(listed, str):
+            listed = [listed]
+        if not isinstance(listed, list) or not listed:
+            problems.error(
+                path,
+                at("components"),
+                "components must be a list of component or group ids, e.g. [api, storage]",
+            )
+        else:
+            for value in listed:
+                if not isinstance(value, str) or value not in by_id:
+                    known = ", ".join(by_id) or "none yet"
+                    problems.error(
+                        path,
+                        at("components"),
+                        f"unknown component {value!r} in this channel's components; "
+                        f"the ids are: {known}",
+                    )
+                else:
+                    components.append(value)
+    url_env = None
+    to: list[str] = []
+    sender = ""
+    smtp = None
+    if kind == "email":
+        for key in ("url_env",):
+            if key in item:
+                problems.error(
+                    path, at(key), "an email channel has no url_env: give to:, from: and smtp:"
+                )
+        to = _addresses(item, "to", at("to") if "to" in item else line, path, problems)
+        sender_list = _addresses(
+            item, "from", at("from") if "from" in item else line, path, problems, single=True
+        )
+        sender = sender_list[0] if sender_list else ""
+        smtp = _smtp(item, line, path, problems)
+    else:
+        for key in ("to", "from", "smtp"):
+            if key in item:
+                problems.error(
+                    path, at(key), f"{key}: is for email channels; a {kind} channel takes url_env:"
+                )
+        url_env = _env_name(item, "url_env", line, path, problems, required=True)
+    if len(problems.errors) > errors_before:
+        return None
+    return NotifyChannel(
+        type=kind,
+        line=line,
+        audience=str(audience),
+        components=tuple(components),
+        url_env=url_env,
+        to=tuple(to),
+        sender=sender,
+        smtp=smtp,
+    )
+
+
+def _env_name(
+    item: Any, key: str, line: int, path: Path, problems: Problems, required: bool = False
+) -> str | None:
+    if key not in item:
+        if required:
+            problems.error(
+                path,
+                line,
+                f"this channel needs {key}: the name of the environment variable that "
+                "holds its secret, e.g. url_env: STATUS_SLACK_URL"
+                if key == "url_env"
+                else f"this channel needs {key}: the name of an environment variable, "
+                "e.g. host_env: SMTP_HOST",
+            )
+        return None
+    value = item[key]
+    if not isinstance(value, str) or not ENV_NAME.match(value):
+        problems.error(
+            path,
+            yamlfile.line_of(item, key, line),
+            f"{key} must be the name of an environment variable (letters, digits and _), "
+            f"such as STATUS_SLACK_URL, not {value!r}",
+        )
+        return None
+    return value
+
+
+def _addresses(
+    item: Any, key: str, line: int, path: Path, problems: Problems, single: bool = False
+) -> list[str]:
+    from email.utils import parseaddr
+
+    example = "Acme Status <status@acme.example>" if key == "from" else "status@lists.acme.example"
+    if key not in item:
+        problems.error(path, line, f"an email channel needs {key}:, e.g. {key}: {example}")
+        return []
+    raw = item[key]
+    values = raw if isinstance(raw, list) and not single else [raw]
+    out = []
+    for value in values:
+        ok = isinstance(value, str) and not any(ord(ch) < 32 for ch in value)
+        address = parseaddr(value)[1] if ok else ""
+        local, _, domain = address.rpartition("@")
+        if not ok or not local or "." not in domain or " " in address:
+            problems.error(
+                path,
+                line,
+                f"{key} must be an email address such as {example}, not {value!r}",
+            )
+            continue
+        out.append(value.strip())
+    if not values:
+        problems.error(path, line, f"{key} must name at least one address, e.g. {example}")
+    return out
+
+
+def _smtp(item: Any, line: int, path: Path, problems: Problems) -> SmtpSettings | None:
+    if "smtp" not in item:
+        problems.error(
+            path,
+            line,
+            "an email channel needs smtp:, e.g. smtp: {host_env: SMTP_HOST, port: 587, "
+            "security: starttls, username_env: SMTP_USER, password_env: SMTP_PASSWORD}",
+        )
+        return None
+    raw = item["smtp"]
+    smtp_line = yamlfile.line_of(item, "smtp", line)
+    if not isinstance(raw, dict):
+        problems.error(
+            path,
+            smtp_line,
+            "smtp must be a mapping, e.g. {host_env: SMTP_HOST, port: 587, security: starttls}",
+        )
+        return None
+    errors_before = len(problems.errors)
+    for key in raw:
+        if key == "host" or key == "password" or key == "username":
+            problems.error(
+                path,
+                yamlfile.line_of(raw, key, smtp_line),
+                f"smtp.{key} is read from the environment: name the variable with "
+                f"{key}_env, e.g. {key}_env: SMTP_{key.upper()}",
+            )
+        elif key not in SMTP_KEYS:
+            problems.error(
+                path,
+                yamlfile.line_of(raw, key, smtp_line),
+                f"unknown smtp key {key!r}; the keys are: {', '.join(SMTP_KEYS)}",
+            )
+    host_env = _env_name(raw, "host_env", smtp_line, path, problems, required=True)
+    security = raw.get("security", "starttls")
+    if security not in SMTP_SECURITY:
+        problems.error(
+            path,
+            yamlfile.line_of(raw, "security", smtp_line),
+            f"smtp.security must be one of {', '.join(SMTP_SECURITY)}, not {security!r}",
+        )
+        security = "starttls"
+    port = raw.get("port", DEFAULT_SMTP_PORTS[str(security)])
+    if isinstance(port, bool) or not isinstance(port, int) or not 0 < port < 65536:
+        problems.error(
+            path,
+            yamlfile.line_of(raw, "port", smtp_line),
+            f"smtp.port must be a port number such as 587 (starttls), 465 (tls) or 25, "
+            f"not {port!r}",
+        )
+    timeout = raw.get("timeout", 30)
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
+        problems.error(
+            path,
+            yamlfile.line_of(raw, "timeout", smtp_line),
+            f"smtp.timeout must be a number of seconds such as 30, not {timeout!r}",
+        )
+    username_env = _env_name(raw, "username_env", smtp_line, path, problems)
+    password_env = _env_name(raw, "password_env", smtp_line, path, problems)
+    if (username_env is None) != (password_env is None) and len(problems.errors) == errors_before:
+        problems.error(
+            path,
+            smtp_line,
+            "give both smtp.username_env and smtp.password_env for AUTH, or neither",
+        )
+    if len(problems.errors) > errors_before or host_env is None:
+        return None
+    return SmtpSettings(
+        host_env=host_env,
+        port=int(port),
+        security=str(security),
+        username_env=username_env,
+        password_env=password_env,
+        timeout=float(timeout),
+    )
+
+
+def _subscribe(data: Any, path: Path, problems: Problems) -> str:
+    if data.get("subscribe") is None:
+        return ""
+    value = data["subscribe"]
+    line = yamlfile.line_of(data, "subscribe", 1)
+    reason = url_problem(value) if isinstance(value, str) else "it is not text"
+    clean = isinstance(value, str) and not any(ch.isspace() or ord(ch) < 32 for ch in value)
+    if clean and value.startswith("mailto:") and "@" in value:
+        return str(value)
+    if reason:
+        problems.error(
+            path,
+            line,
+            f"subscribe must be the address of a mailing-list sign-up page, such as "
+            f"https://lists.acme.example/subscribe (or a mailto: address), not {value!r}: "
+            f"{reason}",
+        )
+        return ""
+    return str(value)

@@ -518,6 +518,19 @@ def maintenance_phases(incident: Incident) -> list[Phase]:
     return [p for p in phases if p.end is None or p.end > p.start]
 
 
+def maintenance_clock_changes(incident: Incident) -> list[tuple[datetime, str]]:
+    """The moments the clock alone moved a maintenance on: ``(start, "in_progress")`` and
+    ``(end, "completed")``, each only if no In progress, Verifying or Completed update had
+    taken over by then (the same rule as :func:`maintenance_phases`)."""
+    assert incident.maintenance_start is not None and incident.maintenance_end is not None
+    takeover = min(
+        (u.time for u in incident.updates if u.status in MAINTENANCE_EXPLICIT_STATUSES),
+        default=None,
+    )
+    clock = ((incident.maintenance_start, "in_progress"), (incident.maintenance_end, "completed"))
+    return [(moment, status) for moment, status in clock if takeover is None or moment < takeover]
+
+
 def _phase_at(phases: list[Phase], moment: datetime) -> str:
     for phase in phases:
         if phase.contains(moment):

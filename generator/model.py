@@ -83,6 +83,8 @@ class Site:
     by_id: dict[str, Component] = field(default_factory=dict, compare=False, hash=False)
     path: Path = Path("site.yaml")
     source: Path = Path(".")
+    notify: tuple[NotifyChannel, ...] = ()  # where `statusgen notify` sends (SPEC section 8)
+    subscribe: str = ""  # a mailing-list sign-up page, shown beside the feeds
 
     @property
     def title(self) -> str:
@@ -175,3 +177,52 @@ class Content:
 
     site: Site
     incidents: tuple[Incident, ...]  # newest first by creation, then by id
+
+
+# -- notification channels (SPEC section 8) ----------------------------------------------------
+
+CHANNEL_TYPES = ("slack", "discord", "teams", "webhook", "email")
+AUDIENCES = ("subscribers", "team")
+SMTP_SECURITY = ("starttls", "tls", "none")
+
+
+@dataclass(frozen=True)
+class SmtpSettings:
+    """How an email channel reaches its relay; secrets are named by environment variable."""
+
+    host_env: str
+    port: int
+    security: str  # one of SMTP_SECURITY
+    username_env: str | None = None
+    password_env: str | None = None
+    timeout: float = 30.0
+
+
+@dataclass(frozen=True)
+class NotifyChannel:
+    """One entry of ``notify:`` in site.yaml. Only names of environment variables are kept
+    here: the secrets themselves are read when ``notify`` runs, and never stored."""
+
+    type: str  # one of CHANNEL_TYPES
+    line: int  # where it is defined in site.yaml
+    audience: str = "subscribers"  # one of AUDIENCES
+    components: tuple[str, ...] = ()  # as written; empty: every incident and maintenance
+    url_env: str | None = None  # slack, discord, teams, webhook
+    to: tuple[str, ...] = ()  # email
+    sender: str = ""  # email: the From: header
+    smtp: SmtpSettings | None = None  # email
+
+    @property
+    def label(self) -> str:
+        """How output names the channel: never its secret, only where it is configured."""
+        where = f"site.yaml:{self.line}"
+        if self.type == "email":
+            return f"email to {', '.join(self.to)} ({where})"
+        return f"{self.type} {self.url_env} ({where})"
+
+    def environment(self) -> tuple[str, ...]:
+        """The environment variables this channel needs."""
+        if self.smtp is not None:
+            names = [self.smtp.host_env, self.smtp.username_env, self.smtp.password_env]
+            return tuple(n for n in names if n)
+        return (self.url_env,) if self.url_env else ()

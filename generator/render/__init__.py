@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
-from generator.render import api, badges, embed, feeds, hosting, ics, pages, uptime_api
+from generator.render import (
+    api,
+    badges,
+    embed,
+    feeds,
+    hosting,
+    ics,
+    notifications,
+    pages,
+    uptime_api,
+)
 from generator.render.context import Renderer
 
 RENDERERS: list[Renderer] = [
@@ -14,4 +24,5 @@ RENDERERS: list[Renderer] = [
     embed.render_embed,
     hosting.render_hosting,
     uptime_api.render_uptime_api,
+    notifications.render_notifications,
 ]
