@@ -60,10 +60,11 @@ def check(
     if _check_links(source, problems):  # not read: its problems could quote what it links to
         raise ContentError(problems.sorted())
     content = load_content(site, problems, cache)
-    derive.check_promises(content, now, problems)
+    facts = compute_facts(content, now)
+    derive.check_promises(facts, problems)
     if problems.errors or (strict and problems.warnings):
         raise ContentError(problems.sorted())
-    return Checked(content, compute_facts(content, now), problems.sorted())
+    return Checked(content, facts, problems.sorted())
 
 
 def _check_links(source: Path, problems: Problems) -> bool:

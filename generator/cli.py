@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 import sys
 import traceback
 from collections.abc import Sequence
@@ -101,7 +102,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
     checked = check(args.source, resolve_now(args), strict=args.strict)
     report(checked.warnings)
-    print(f"checked {len(checked.content.incidents)} incidents: {summary(checked.warnings)}")
+    count = len(checked.content.incidents)
+    print(f"checked {count} incident{'s' if count != 1 else ''}: {summary(checked.warnings)}")
     return EXIT_OK
 
 
@@ -110,6 +112,7 @@ def _setup_build(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     add_source(build)
     build.add_argument(
         "--output",
+        "-o",
         type=Path,
         metavar="DIR",
         help="where to write the site (default: _site in the current directory)",
@@ -206,13 +209,49 @@ def report_bug(exc: BaseException, debug: bool) -> int:
     return EXIT_BUG
 
 
+def _command_parser(parser: argparse.ArgumentParser, command: str) -> argparse.ArgumentParser:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            found: argparse.ArgumentParser = action.choices[command]
+            return found
+    return parser
+
+
+def _refuse_extra_words(
+    parser: argparse.ArgumentParser, args: argparse.Namespace, argv: Sequence[str], extra: list[str]
+) -> None:
+    """Words left over: most often a message or title of several words, typed without quotes."""
+    command = _command_parser(parser, args.command)
+    first = list(argv).index(extra[0]) if extra[0] in argv else 0
+    before = argv[first - 1] if first > 0 else None
+    for option, value in (
+        ("--message", getattr(args, "message", None)),
+        ("", getattr(args, "title", None)),
+    ):
+        if value is not None and before == value and not extra[0].startswith("-"):
+            words = shlex.quote(" ".join([value, *(w for w in extra if not w.startswith("-"))]))
+            what = "the message" if option else "the title"
+            example = f"{option} {words}" if option else words
+            command.error(
+                f"{what} must be one argument: put it in quotes, e.g. statusgen "
+                f"{args.command} ... {example}"
+            )
+    command.error(f"unrecognized arguments: {' '.join(extra)}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = make_parser().parse_args(argv)
+    parser = make_parser()
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args, extra = parser.parse_known_args(argv)
+    if extra:
+        _refuse_extra_words(parser, args, argv, extra)
     try:
         return int(args.func(args))
     except ContentError as exc:
         report(exc.problems)
-        print(f"statusgen: {summary(exc.problems)}; nothing was written", file=sys.stderr)
+        # check never writes; the other commands say that their failure wrote nothing.
+        written = "" if args.command == "check" else "; nothing was written"
+        print(f"statusgen: {summary(exc.problems)}{written}", file=sys.stderr)
         return EXIT_PROBLEMS
     except UsageError as exc:
         print(f"statusgen: error: {exc}", file=sys.stderr)

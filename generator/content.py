@@ -13,10 +13,14 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from generator import textfile, yamlfile
+from generator import statuses, textfile, yamlfile
 from generator.config import ID_PATTERN
 from generator.markdown import parse_blocks, render_tokens
-from generator.model import (
+from generator.model import Content, Incident, Site, Update
+from generator.parallel import map_ranges
+from generator.problems import Problem, Problems, display_path, quoted
+from generator.statuses import (
+    FINISHED,
     IMPACT_TO_STATUS,
     IMPACTS,
     INCIDENT_COMPONENT_STATUSES,
@@ -25,13 +29,7 @@ from generator.model import (
     MAINTENANCE_STATUSES,
     UNDER_MAINTENANCE,
     UPDATE,
-    Content,
-    Incident,
-    Site,
-    Update,
 )
-from generator.parallel import map_ranges
-from generator.problems import Problem, Problems, quoted
 from generator.times import UTC, TimeError, parse_time
 
 FRONT_MATTER_KEYS = ("title", "components", "impact", "started", "next_update", "maintenance")
@@ -80,9 +78,13 @@ def load_content(site: Site, problems: Problems, cache: IncidentCache | None = N
     folder = incidents_dir(site.source)
     paths = []
     if folder.is_dir():
-        paths = [
-            p for p in sorted(folder.iterdir()) if p.suffix == ".md" and not p.name.startswith(".")
-        ]
+        for entry in sorted(folder.iterdir()):
+            if entry.name.startswith(".") or entry.name.endswith("~"):
+                continue  # editors' and git's own files (.x.md.swp, x.md~)
+            if entry.suffix == ".md" and not entry.is_dir():  # FIFOs too: refused as read
+                paths.append(entry)
+            else:
+                _not_an_incident_file(entry, problems)
 
     def read(start: int, stop: int) -> tuple[list[Incident], list[Problem]]:
         incidents: list[Incident] = []
@@ -111,6 +113,35 @@ def load_content(site: Site, problems: Problems, cache: IncidentCache | None = N
     return Content(site=site, incidents=tuple(incidents))
 
 
+# A line meant as the '---' fence: dashes, en or em dashes, or underscores, spaced or not.
+_MISTYPED_FENCE = re.compile(r"^\s*(?:[-–—_]\s*){1,6}$")
+
+
+def _not_an_incident_file(entry: Path, problems: Problems) -> None:
+    """Something in content/incidents/ that would be silently ignored: a file saved without
+    ``.md`` (the GitHub web editor adds none), with another extension, or a folder."""
+    if entry.is_dir():
+        problems.error(
+            entry,
+            0,
+            "a folder in content/incidents/ is not read: incidents are files directly in "
+            f"content/incidents/; move its .md files up (git mv {display_path(entry)}/*.md "
+            f"{display_path(entry.parent)}/)",
+        )
+        return
+    markdown = entry.suffix.lower() in _MARKDOWN_SUFFIXES
+    renamed = entry.with_name((entry.stem if markdown else entry.name) + ".md")
+    problems.error(
+        entry,
+        0,
+        "this file is not read: the name of an incident file ends in .md; rename it "
+        f"(git mv {display_path(entry)} {display_path(renamed)})",
+    )
+
+
+_MARKDOWN_SUFFIXES = (".markdown", ".mdown", ".mkd", ".txt", ".md")
+
+
 def normalize_status(word: str) -> str:
     return re.sub(r"[\s_-]+", "_", word.strip().lower())
 
@@ -136,6 +167,11 @@ def load_incident(path: Path, site: Site, problems: Problems) -> Incident | None
         return None
     text = text.lstrip("\ufeff")
     lines = text.splitlines()
+    if lines and _MISTYPED_FENCE.match(lines[0]) and lines[0].strip() != "---":
+        problems.error(
+            path, 1, f"front matter starts with '---' (three dashes), not {lines[0].strip()!r}"
+        )
+        return None
     if not lines or lines[0].strip() != "---":
         problems.error(
             path,
@@ -148,7 +184,16 @@ def load_incident(path: Path, site: Site, problems: Problems) -> Incident | None
     try:
         end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
     except StopIteration:
-        problems.error(path, 1, "the front matter is not closed: add a line '---' after it")
+        mistyped = next((i for i in range(1, len(lines)) if _MISTYPED_FENCE.match(lines[i])), None)
+        if mistyped is not None:
+            problems.error(
+                path,
+                mistyped + 1,
+                "front matter ends with a line '---' (three dashes), not "
+                f"{lines[mistyped].strip()!r}",
+            )
+        else:
+            problems.error(path, 1, "the front matter is not closed: add a line '---' after it")
         return None
     zone = site.timezone
     try:
@@ -249,11 +294,7 @@ def load_incident(path: Path, site: Site, problems: Problems) -> Incident | None
             "there are no updates: add one under the front matter, "
             f"e.g.\n{HEADING_EXAMPLE}\nWe are investigating reports of errors.",
         )
-    finished = updates and max(updates, key=lambda u: (u.time, -u.position)).status in (
-        "resolved",
-        "postmortem",
-        "completed",
-    )
+    finished = updates and max(updates, key=lambda u: (u.time, -u.position)).status in FINISHED
     for at, message in unknown:
         # A finished incident keeps its history when a component is retired from site.yaml.
         if finished:
@@ -358,8 +399,8 @@ def _read_updates(
     # One parse of the whole body finds the update headings (a "## " line inside a code block
     # is not one) and gives each update's HTML, rendered from its own run of tokens.
     tokens, env = parse_blocks(body)
-    statuses = (MAINTENANCE_STATUSES if is_maintenance else INCIDENT_STATUSES) + (UPDATE,)
-    shown = ", ".join(s.replace("_", " ").capitalize() for s in statuses)
+    allowed = (MAINTENANCE_STATUSES if is_maintenance else INCIDENT_STATUSES) + (UPDATE,)
+    shown = ", ".join(statuses.word(s) for s in allowed)
     headings: list[tuple[int, str, int]] = []  # (0-based line in body, heading text, token)
     for index, token in enumerate(tokens):
         if token.type != "heading_open" or token.map is None or token.level != 0:
@@ -415,7 +456,7 @@ def _read_updates(
             problems.error(path, file_line, str(exc))
             continue
         status = normalize_status(match["status"])
-        if status not in statuses:
+        if status not in allowed:
             kind = "a maintenance" if is_maintenance else "an incident"
             problems.error(
                 path,
@@ -438,7 +479,6 @@ def _read_updates(
                 line=file_line,
                 position=position,
                 html=html,
-                written_status=match["status"].strip(),
             )
         )
     return updates

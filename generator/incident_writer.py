@@ -16,58 +16,91 @@ import textwrap
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import yaml
 
-from generator import derive
+from generator import derive, statuses
 from generator.config import ID_PATTERN, load_site
 from generator.content import incidents_dir, load_content, load_incident, normalize_status
 from generator.derive import Facts, compute_facts
-from generator.model import (
+from generator.model import Incident, Site
+from generator.problems import ContentError, Problem, Problems, UsageError, display_path
+from generator.render.formatting import Formatter
+from generator.render.i18n import N_, translate_text
+from generator.statuses import (
+    FINISHED,
     IMPACT_TO_STATUS,
     IMPACTS,
     INCIDENT_COMPONENT_STATUSES,
     INCIDENT_STATUSES,
     MAINTENANCE_COMPONENT_STATUSES,
+    MAINTENANCE_HOLDING_STATUSES,
     MAINTENANCE_STATUSES,
     UNRESOLVED,
     UPDATE,
-    Incident,
-    Site,
 )
-from generator.problems import ContentError, Problem, Problems, UsageError, display_path
 from generator.times import TimeError, is_ambiguous, localize, parse_duration, parse_time
 
 # What outage communicators advise: acknowledge and apologise, say plainly what is known and what
 # is not yet, and say when the next update comes. A site replaces any of these with
 # ``messages:`` in site.yaml; {components}, {title}, {next}, {start} and {end} are filled in.
+# They are translated with the theme's catalogs (N_ marks them for extraction).
 DEFAULT_MESSAGES = {
-    "investigating": "We are investigating problems with {components} and are sorry for the "
-    "disruption. We do not know the cause yet. {next}",
-    "identified": "We have found the cause of the problems with {components} and are working on "
-    "a fix. {next}",
-    "monitoring": "A fix is in place and {components} are recovering. We are watching closely "
-    "to make sure the problem is solved. {next}",
-    "resolved": "This incident is resolved and {components} are working normally again. We are "
-    "sorry for the disruption, and will share what happened and what we are changing.",
-    "postmortem": "We have written up what happened, why, and what we are changing so that it "
-    "does not happen again.",
-    "update": "We are still working on the problems with {components}. There is no new finding "
-    "yet. {next}",
-    "scheduled": "We will carry out maintenance on {components} from {start} to {end}. We will "
-    "post here when it starts and when it is complete.",
-    "in_progress": "The maintenance on {components} has started. {next}",
-    "verifying": "The maintenance work is done; we are checking that {components} work as "
-    "expected. {next}",
-    "completed": "The maintenance is complete and {components} are working normally. Thank you "
-    "for your patience.",
+    "investigating": N_(
+        "We are investigating problems with {components} and are sorry for the disruption. We do "
+        "not know the cause yet. {next}"
+    ),
+    "identified": N_(
+        "We have found the cause of the problems with {components} and are working on a fix. {next}"
+    ),
+    "monitoring": N_(
+        "A fix for the problems with {components} is in place. We are watching closely to make "
+        "sure the problem is solved. {next}"
+    ),
+    "resolved": N_(
+        "This incident is resolved: the problems with {components} are fixed. We are sorry for "
+        "the disruption, and will share what happened and what we are changing."
+    ),
+    "update": N_(
+        "We are still working on the problems with {components}. There is no new finding yet. "
+        "{next}"
+    ),
+    "scheduled": N_(
+        "We will carry out maintenance on {components} from {start} to {end}. We will post here "
+        "when it starts and when it is complete."
+    ),
+    "in_progress": N_("The maintenance on {components} has started. {next}"),
+    "verifying": N_(
+        "The maintenance work is done; we are checking that everything in {components} works as "
+        "expected. {next}"
+    ),
+    "completed": N_(
+        "The maintenance on {components} is complete and everything works normally. Thank you "
+        "for your patience."
+    ),
 }
-NEXT_PROMISED = "We will post the next update by {time}."
-NEXT_UNKNOWN = "We will post another update as soon as we know more."
+# An Update keeps the status the incident is in, so what it can truthfully say depends on that.
+UPDATE_MESSAGES = {
+    "investigating": DEFAULT_MESSAGES["update"],
+    "identified": N_("We are still working on a fix for the problems with {components}. {next}"),
+    "monitoring": N_(
+        "We are still watching {components} after the fix; so far everything works normally. {next}"
+    ),
+    "scheduled": N_("The maintenance on {components} is still planned from {start} to {end}."),
+    "in_progress": N_("The maintenance on {components} is still in progress. {next}"),
+    "verifying": N_(
+        "We are still checking that everything in {components} works as expected after the "
+        "maintenance. {next}"
+    ),
+}
+# A postmortem has no default: the outline the writer's editor opens with.
+POSTMORTEM_OUTLINE = "### What happened\n\n### Why it happened\n\n### What we are changing\n"
+NEXT_PROMISED = N_("We will post the next update by {time}.")
+NEXT_UNKNOWN = N_("We will post another update as soon as we know more.")
+OUR_SERVICES = N_("our services")
 NEXT_FORMS = "30m, 1h, 1h30m, 14:30 or a full time such as 2026-11-20 14:30"
-FINISHED = ("resolved", "postmortem", "completed")
 
 # Given the default message, returns the one to post (the writer's editor, say).
 MessageEditor = Callable[[str], str]
@@ -86,12 +119,12 @@ class Written:
         """Lines for the writer: the file, the status line on the site, the overall status."""
         incident, site = self.incident, self.facts.content.site
         state = self.facts.of(incident)
-        status = state.status.replace("_", " ").capitalize()
+        status = statuses.word(state.status)
         lines = [f"wrote {display_path(self.path)}", f"on the site: {incident.title} — {status}"]
         for listed, component_status in incident.components:
             name = site.by_id[listed].name if listed in site.by_id else listed
             shown = self.facts.component_status.get(listed, component_status)
-            lines.append(f"  {name}: {shown.replace('_', ' ')}")
+            lines.append(f"  {name}: {statuses.word(shown).lower()}")
         if incident.is_maintenance and incident.maintenance_start and incident.maintenance_end:
             lines.append(
                 f"window: {format_time(incident.maintenance_start, site)} to "
@@ -114,11 +147,6 @@ def format_time(moment: datetime, site: Site) -> str:
         offset = local.strftime("%z")
         text += f" {offset[:3]}:{offset[3:]}"
     return text
-
-
-def _zone_label(moment: datetime, zone: tzinfo) -> str:
-    local = moment.astimezone(zone)
-    return f"{local.strftime('%H:%M')} {local.tzname()}"
 
 
 def parse_next(text: str, now: datetime, site: Site) -> datetime:
@@ -163,6 +191,10 @@ def parse_window_time(option: str, text: str, site: Site) -> datetime:
 # -- messages ----------------------------------------------------------------------------------
 
 
+class NeedsText(UsageError):
+    """No default message could truthfully be posted: the writer must say it."""
+
+
 def default_message(
     site: Site,
     status: str,
@@ -170,43 +202,90 @@ def default_message(
     title: str = "",
     next_update: datetime | None = None,
     window: tuple[datetime, datetime] | None = None,
+    state: str | None = None,
 ) -> str:
-    """The message posted when the writer gives none: the site's own, else the built-in one."""
-    template = dict(site.messages).get(status) or DEFAULT_MESSAGES[status]
-    promise = ""
-    if status in UNRESOLVED or status in (UPDATE, "in_progress", "verifying"):
-        promise = (
-            NEXT_PROMISED.format(time=_zone_label(next_update, site.timezone))
-            if next_update is not None
-            else NEXT_UNKNOWN
+    """The message posted when the writer gives none: the site's own, else the built-in one, in
+    the site's language. ``state`` is the incident's status before this update, which decides
+    what an ``Update`` can say. Raises :class:`NeedsText` where nothing canned would be true:
+    a postmortem, or news on a resolved incident or a completed maintenance."""
+    if status == "postmortem":
+        raise NeedsText(
+            "a postmortem needs its text: what happened, why, and what you are changing; "
+            "give it with --message (or write it in your editor)"
         )
+    own = dict(site.messages).get(status)
+    if status == UPDATE:
+        if state not in UPDATE_MESSAGES:
+            raise NeedsText(
+                f"there is no default text for news on a {(state or 'finished').replace('_', ' ')}"
+                " incident: say what is new with --message"
+            )
+        builtin = UPDATE_MESSAGES[state]
+        own = own if state == "investigating" else None  # the site's own says "still working"
+    else:
+        builtin = DEFAULT_MESSAGES[status]
+    template = own or translate_text(site.language, builtin)
+    fmt = Formatter(site.timezone, site.language)
+    promise = ""
+    if status in UNRESOLVED or status == UPDATE or status in MAINTENANCE_HOLDING_STATUSES:
+        if next_update is not None:
+            promise = translate_text(site.language, NEXT_PROMISED).replace(
+                "{time}", _unbroken(fmt.clock_text(next_update))
+            )
+        else:
+            promise = translate_text(site.language, NEXT_UNKNOWN)
     if next_update is not None and "{next}" not in template:
         template = template.rstrip() + " {next}"
     names = [site.by_id[c].name if c in site.by_id else c for c in components]
     values = {
-        "components": _join(names) if names else "our services",
+        "components": fmt.list_text(names)
+        if names
+        else translate_text(site.language, OUR_SERVICES),
         "title": title,
         "next": promise,
-        "start": format_time(window[0], site) if window else "",
-        "end": _zone_label(window[1], site.timezone) if window else "",
+        "start": _unbroken(fmt.datetime_text(window[0])) if window else "",
+        "end": _unbroken(fmt.clock_text(window[1])) if window else "",
     }
     for key, value in values.items():
         template = template.replace("{" + key + "}", value)
-    # Wrapped like the rest of the file, so the writer can read and amend it in an editor.
-    return textwrap.fill(
+    # Wrapped like the rest of the file, so the writer can read and amend it in an editor; a
+    # time ("4:30 PM CET") stays on one line, and is written with plain spaces.
+    wrapped = textwrap.fill(
         re.sub(r"[ \t]+", " ", template).strip(),
         width=96,
         break_long_words=False,
         break_on_hyphens=False,
     )
+    return wrapped.replace("\u202f", " ")
 
 
-def _ask(edit_message: MessageEditor | None, default: str) -> str:
+def _unbroken(moment: str) -> str:
+    """A time that line wrapping keeps whole (its spaces become narrow no-break ones, which
+    :func:`default_message` writes back as plain spaces)."""
+    return moment.replace(" ", "\u202f")
+
+
+def _message_for(
+    message: str | None,
+    edit_message: MessageEditor | None,
+    make_default: Callable[[], str],
+    outline: str = "",
+) -> str:
+    """The writer's message; else the default, through the editor or a confirmation when the
+    writer is at a terminal. Where no default is true (:class:`NeedsText`), an editor (one whose
+    ``writes_text`` is true) opens on ``outline``, and a draft left as it was is refused."""
+    if message is not None:
+        return message
+    try:
+        default = make_default()
+    except NeedsText:
+        if edit_message is None or not getattr(edit_message, "writes_text", False):
+            raise
+        text = edit_message(outline)
+        if not text.strip() or text.strip() == outline.strip():
+            raise
+        return text
     return edit_message(default) if edit_message is not None else default
-
-
-def _join(names: Sequence[str]) -> str:
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
 # -- reading what the writer typed -------------------------------------------------------------
@@ -265,7 +344,7 @@ def parse_status(text: str, maintenance: bool) -> str:
 
 def heading_status(status: str) -> str:
     """How a status is written in an update heading: ``In progress``."""
-    return status.replace("_", " ").capitalize()
+    return statuses.word(status)
 
 
 def slugify(title: str, limit: int = 50) -> str:
@@ -470,10 +549,11 @@ def _commit(site: Site, path: Path, before: bytes | None, after: str, now: datet
     content = load_content(site, others)
     if not any(i.id == incident.id for i in content.incidents):
         content = type(content)(site, (incident, *content.incidents))
-    derive.check_promises(content, now, problems)
+    facts = compute_facts(content, now)
+    derive.check_promises(facts, problems)
     mine = display_path(path)
     warnings = [p for p in problems.sorted() if p.path == mine]
-    return Written(path, incident, compute_facts(content, now), warnings)
+    return Written(path, incident, facts, warnings)
 
 
 def _minute(now: datetime) -> datetime:
@@ -509,12 +589,10 @@ def new_incident(
     listed = parse_components(components, site, impact, maintenance=False)
     when = _minute(now)
     promise = parse_next(next_update, now, site) if next_update else None
-    text = (
-        message
-        if message is not None
-        else _ask(
-            edit_message, default_message(site, status, [c for c, _ in listed], title, promise)
-        )
+    text = _message_for(
+        message,
+        edit_message,
+        lambda: default_message(site, status, [c for c, _ in listed], title, promise),
     )
     incident_id = new_id(source, when.astimezone(site.timezone).date(), title)
     lines = ["---", f"title: {_yaml_scalar(title)}"]
@@ -562,16 +640,20 @@ def post_update(
         text, path, "next_update", format_time(promise, site) if promise else None
     )
     when = _minute(now)
-    if message is None:
-        window = (
-            (current.maintenance_start, current.maintenance_end)
-            if current.maintenance_start and current.maintenance_end
-            else None
-        )
-        message = _ask(
-            edit_message,
-            default_message(site, status, current.listed_ids, current.title, promise, window),
-        )
+    window = (
+        (current.maintenance_start, current.maintenance_end)
+        if current.maintenance_start and current.maintenance_end
+        else None
+    )
+    state = derive.incident_facts(current, site, now).status
+    message = _message_for(
+        message,
+        edit_message,
+        lambda: default_message(
+            site, status, current.listed_ids, current.title, promise, window, state
+        ),
+        POSTMORTEM_OUTLINE if status == "postmortem" else "",
+    )
     heading = f"## {format_time(when, site)} — {heading_status(status)}"
     text = insert_update(text, path, heading, _clean_message(message))
     return _commit(site, path, before, text, now)
@@ -626,15 +708,12 @@ def new_maintenance(
         raise UsageError("--end: the maintenance must end after it starts")
     listed = parse_components(components, site, None, maintenance=True)
     when = _minute(now)
-    text = (
-        message
-        if message is not None
-        else _ask(
-            edit_message,
-            default_message(
-                site, "scheduled", [c for c, _ in listed], title, window=(begins, ends)
-            ),
-        )
+    text = _message_for(
+        message,
+        edit_message,
+        lambda: default_message(
+            site, "scheduled", [c for c, _ in listed], title, window=(begins, ends)
+        ),
     )
     incident_id = new_id(source, begins.astimezone(site.timezone).date(), title)
     lines = ["---", f"title: {_yaml_scalar(title)}"]

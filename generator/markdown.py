@@ -13,7 +13,6 @@ from urllib.parse import urlsplit
 from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
-from markupsafe import Markup
 
 SAFE_SCHEMES = ("http", "https", "mailto")
 
@@ -43,11 +42,6 @@ def _image_as_link(self: Any, tokens: Any, idx: int, options: Any, env: Any) -> 
 
 
 _parser = _make_parser()
-
-
-def render_markdown(text: str) -> Markup:
-    """HTML for an update's text; safe to put on a page as it is."""
-    return Markup(_parser.render(text))
 
 
 def parse_blocks(text: str) -> tuple[list[Token], dict[str, Any]]:

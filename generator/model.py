@@ -12,29 +12,26 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-# Component statuses, best first. The order is the severity order of SPEC section 4.
-OPERATIONAL = "operational"
-UNDER_MAINTENANCE = "under_maintenance"
-DEGRADED = "degraded_performance"
-PARTIAL = "partial_outage"
-MAJOR = "major_outage"
-COMPONENT_STATUSES = (OPERATIONAL, UNDER_MAINTENANCE, DEGRADED, PARTIAL, MAJOR)
-INCIDENT_COMPONENT_STATUSES = (DEGRADED, PARTIAL, MAJOR)
-MAINTENANCE_COMPONENT_STATUSES = (UNDER_MAINTENANCE, DEGRADED, PARTIAL, MAJOR)
-
-IMPACTS = ("none", "minor", "major", "critical")
-IMPACT_TO_STATUS = {"minor": DEGRADED, "major": PARTIAL, "critical": MAJOR}
-STATUS_TO_IMPACT = {DEGRADED: "minor", PARTIAL: "major", MAJOR: "critical"}
-
-INCIDENT_STATUSES = ("investigating", "identified", "monitoring", "resolved", "postmortem")
-MAINTENANCE_STATUSES = ("scheduled", "in_progress", "verifying", "completed")
-UPDATE = "update"  # more news, same status as before
-UNRESOLVED = ("investigating", "identified", "monitoring")
-
-
-def severity(status: str) -> int:
-    """Rank of a component status: higher is worse."""
-    return COMPONENT_STATUSES.index(status)
+# The status vocabulary lives in generator/statuses.py, with each status's word, icon and
+# colour; these names stay importable from the model, whose fields hold them.
+from generator.statuses import (  # noqa: F401
+    COMPONENT_STATUSES,
+    DEGRADED,
+    IMPACT_TO_STATUS,
+    IMPACTS,
+    INCIDENT_COMPONENT_STATUSES,
+    INCIDENT_STATUSES,
+    MAINTENANCE_COMPONENT_STATUSES,
+    MAINTENANCE_STATUSES,
+    MAJOR,
+    OPERATIONAL,
+    PARTIAL,
+    STATUS_TO_IMPACT,
+    UNDER_MAINTENANCE,
+    UNRESOLVED,
+    UPDATE,
+    severity,
+)
 
 
 @dataclass(frozen=True)
@@ -114,8 +111,7 @@ class Update:
     body: str  # Markdown, as written
     line: int  # the line of its heading
     position: int  # 0 for the update highest in the file
-    written_status: str = ""  # the status word as the writer typed it
-    html: str = ""  # ``body`` as safe HTML (raw HTML escaped, unsafe links dropped)
+    html: str = ""  # ``body`` as safe HTML (raw HTML escaped, unsafe links dropped), as read
 
 
 @dataclass(frozen=True)

@@ -300,7 +300,7 @@ def watched_folders(source: Path) -> list[tuple[Path, bool]]:
 def _stop_on_sigterm() -> Iterator[None]:
     """SIGTERM ends the preview as Ctrl-C does, so the temporary folder is removed."""
 
-    def interrupt(signum: int, frame: FrameType | None) -> None:
+    def interrupt(_signum: int, _frame: FrameType | None) -> None:
         raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGTERM, interrupt)

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import json
 import re
+import subprocess
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from importlib import resources
+from importlib import metadata, resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -19,7 +20,7 @@ from generator import __version__
 from generator.problems import UsageError
 
 DEFAULT_URL = "https://status.example.com/"
-DEFAULT_PACKAGE = f"statusgen=={__version__}"
+RELEASED_PACKAGE = f"statusgen=={__version__}"
 
 # Folder entries that do not make a folder "in use": a fresh `git init`, or a clone of a new
 # GitHub repository, is a fine place to start a site.
@@ -36,6 +37,78 @@ class Scaffold:
 
     written: list[Path]
     kept: list[Path]
+    package: str  # the pip requirement the site's workflows install statusgen from
+
+
+@dataclass(frozen=True)
+class InstallSource:
+    """Where a new site's CI installs statusgen from, and why (shown to the user)."""
+
+    requirement: str
+    reason: str
+
+
+def install_source(distribution: str = "statusgen") -> InstallSource:
+    """The source this statusgen was installed from, as a requirement a site's CI can install.
+
+    PEP 610's ``direct_url.json`` says where an installed package came from: a VCS URL (pinned
+    here to the commit that was installed), an archive (a wheel or sdist) at an http(s) URL, or a
+    local folder or file. A local folder that is a git clone with an http(s) remote is its
+    remote at the commit checked out; anything else local cannot be reached from CI. Without
+    ``direct_url.json`` the package came from an index (PyPI): the released version.
+    """
+    try:
+        text = metadata.distribution(distribution).read_text("direct_url.json")
+        origin = json.loads(text) if text else None
+    except (metadata.PackageNotFoundError, ValueError):
+        origin = None
+    released = InstallSource(RELEASED_PACKAGE, "the released version, from PyPI")
+    if not isinstance(origin, dict) or not isinstance(origin.get("url"), str):
+        return released
+    url: str = origin["url"]
+    vcs = origin.get("vcs_info")
+    reachable = urlsplit(url).scheme in ("http", "https")
+    if isinstance(vcs, dict) and vcs.get("vcs") == "git" and vcs.get("commit_id") and reachable:
+        return InstallSource(f"git+{url}@{vcs['commit_id']}", "the git commit it came from")
+    archive = origin.get("archive_info")
+    if isinstance(archive, dict) and reachable:
+        hashes = archive.get("hashes")
+        if isinstance(hashes, dict) and isinstance(hashes.get("sha256"), str):
+            url = f"{url.split('#')[0]}#sha256={hashes['sha256']}"  # pip checks it
+        return InstallSource(url, "the archive it was installed from")
+    if urlsplit(url).scheme == "file":
+        folder = Path(urlsplit(url).path)
+        remote = _git_remote(folder if folder.is_dir() else folder.parent)
+        if remote is not None:
+            return InstallSource(remote, "the commit of the git clone it was installed from")
+    return InstallSource(
+        released.requirement,
+        f"the released version, from PyPI: this statusgen came from {url}, which CI cannot reach",
+    )
+
+
+def _git_remote(folder: Path) -> str | None:
+    """``git+<origin URL>@<commit>`` for a clean clone whose commit is on an http(s) remote."""
+
+    def git(*args: str) -> str | None:
+        try:
+            done = subprocess.run(
+                ["git", "-C", str(folder), *args],
+                capture_output=True,
+                text=True,
+                timeout=10,
+                check=False,
+            )
+        except (OSError, subprocess.SubprocessError):
+            return None
+        return done.stdout.strip() if done.returncode == 0 else None
+
+    remote, commit = git("remote", "get-url", "origin"), git("rev-parse", "HEAD")
+    if not remote or not commit or urlsplit(remote).scheme not in ("http", "https"):
+        return None
+    if git("branch", "--remotes", "--contains", commit) in (None, ""):
+        return None  # a commit that was never pushed cannot be installed from the remote
+    return f"git+{remote}@{commit}"
 
 
 def default_name(target: Path) -> str:
@@ -59,15 +132,18 @@ def create_site(
     *,
     name: str | None = None,
     url: str = DEFAULT_URL,
-    package: str = DEFAULT_PACKAGE,
+    package: str | None = None,
     force: bool = False,
 ) -> Scaffold:
     """Write a new status site into ``target``.
 
-    ``package`` is the pip requirement the site's workflows install statusgen from. A folder
+    ``package`` is the pip requirement the site's workflows install statusgen from (default:
+    :func:`install_source`). A folder
     that already holds files is refused unless ``force``; even then no existing file is
     overwritten (it is listed in :attr:`Scaffold.kept`).
     """
+    if package is None:
+        package = install_source().requirement
     _validate(name, url, package)
     if target.exists() and not target.is_dir():
         raise UsageError(f"{target} exists and is not a folder; name a new or empty folder")
@@ -128,7 +204,7 @@ def create_site(
         destination.parent.mkdir(parents=True, exist_ok=True)
         destination.write_text(text, encoding="utf-8")
         written.append(destination)
-    return Scaffold(written, kept)
+    return Scaffold(written, kept, package)
 
 
 def _validate(name: str | None, url: str, package: str) -> None:
@@ -142,7 +218,7 @@ def _validate(name: str | None, url: str, package: str) -> None:
     # The requirement lands in a shell command of the workflows: keep it to what pip reads.
     if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9._\-\[\],=<>!~+:/@#&]*", package):
         raise UsageError(
-            f"--package must be a pip requirement such as {DEFAULT_PACKAGE} or "
+            f"--package must be a pip requirement such as {RELEASED_PACKAGE} or "
             "git+https://github.com/OWNER/statusgen@v1.0.0, not "
             f"{package!r}"
         )

@@ -1,28 +1,31 @@
 """Reading the times that writers type, in the site's time zone.
 
-Accepted: ``2026-11-20 14:05``, ``2026-11-20 14:05:30``, either followed by ``UTC``, ``Z`` or an
-offset such as ``+01:00``, and ISO 8601 (``2026-11-20T14:05Z``). A time without a zone is read in
-the site's zone; a wall time that occurs twice (clocks going back) is its first occurrence, and
-one that does not exist (clocks going forward) is an error.
+Accepted: ``2026-11-20 14:05``, ``2026-11-20 14:05:30``, either followed by ``UTC``, ``Z``, an
+offset such as ``+01:00`` or an IANA zone name such as ``Europe/Berlin``, and ISO 8601
+(``2026-11-20T14:05Z``). A time without a zone is read in the site's zone, one with a zone name
+in that zone; a wall time that occurs twice (clocks going back) is its first occurrence, and one
+that does not exist (clocks going forward) is an error.
 """
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
-from zoneinfo import ZoneInfo
+from importlib import resources
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from generator.problems import quoted
 
 ACCEPTED_FORMS = (
     "2026-11-20 14:05, 2026-11-20 14:05:30, 2026-11-20 14:05 UTC, "
-    "2026-11-20 14:05 +01:00 or 2026-11-20T14:05Z"
+    "2026-11-20 14:05 +01:00, 2026-11-20 14:05 Europe/Berlin or 2026-11-20T14:05Z"
 )
 
 _TIME = re.compile(
     r"""^(?P<date>\d{4}-\d{2}-\d{2})[T ]\s*
         (?P<hour>\d{1,2}):(?P<minute>\d{2})(?::(?P<second>\d{2})(?:\.(?P<frac>\d{1,6}))?)?
-        \s*(?P<zone>UTC|Z|[+-]\d{2}:?\d{2})?$""",
+        \s*(?:(?P<zone>UTC|Z|[+-]\d{2}:?\d{2})|\s(?P<iana>[A-Za-z][A-Za-z_]*(?:/[A-Za-z0-9_+-]+)+))?$""",
     re.VERBOSE | re.IGNORECASE,
 )
 
@@ -39,6 +42,12 @@ def parse_time(text: str, zone: tzinfo) -> datetime:
     """Read a written time as an aware datetime; naive times are in ``zone``."""
     match = _TIME.match(text.strip())
     if not match:
+        clock = re.fullmatch(r"\d{1,2}:\d{2}(?::\d{2})?", text.strip())
+        if clock:
+            raise TimeError(
+                f"{quoted(text.strip())} is a time of day without a date: write the date too, "
+                f"e.g. 2026-11-20 {text.strip()}"
+            )
         raise TimeError(
             f"cannot read the time {quoted(text.strip())}; write it as {ACCEPTED_FORMS}"
         )
@@ -59,15 +68,22 @@ def parse_time(text: str, zone: tzinfo) -> datetime:
     written_zone = match["zone"]
     if written_zone:
         try:
-            aware = naive.replace(tzinfo=_fixed_zone(written_zone))
+            return naive.replace(tzinfo=_fixed_zone(written_zone))
         except ValueError:  # datetime.timezone takes offsets under 24 hours only
             raise TimeError(
                 f"the offset {written_zone} in {quoted(text.strip())} is not one a clock "
                 "shows; offsets lie between -23:59 and +23:59, e.g. +01:00"
             ) from None
-    else:
-        aware = localize(naive, zone, text.strip())
-    return aware
+    if match["iana"]:
+        try:
+            named = iana_zone(match["iana"])
+        except (ZoneInfoNotFoundError, ValueError, OSError):
+            raise TimeError(
+                f"unknown time zone {quoted(match['iana'])} in {quoted(text.strip())}; use an "
+                "IANA name such as Europe/Berlin, an offset such as +01:00, or UTC"
+            ) from None
+        return localize(naive, named, text.strip())
+    return localize(naive, zone, text.strip())
 
 
 # The years a time may fall in. Derived times (90 days of uptime before "now", a promise plus
@@ -83,6 +99,26 @@ def in_range(moment: datetime, shown: str) -> datetime:
             f"{FIRST_YEAR} and {LAST_YEAR}"
         )
     return moment
+
+
+@functools.cache
+def iana_zones() -> frozenset[str]:
+    """The names of real IANA time zones, as the tzdata package lists them.
+
+    Not ``zoneinfo.available_timezones()``: on a build machine that also offers ``localtime``
+    and ``posixrules`` (links to whatever zone the machine is set to), and ``posix/...`` or
+    ``right/...`` copies, so a site naming them would follow the machine it is built on.
+    ``Factory`` is no place's zone either.
+    """
+    names = resources.files("tzdata").joinpath("zones").read_text(encoding="utf-8").split()
+    return frozenset(names) - {"Factory", "localtime", "posixrules"}
+
+
+def iana_zone(name: str) -> ZoneInfo:
+    """The zone of an IANA name; ZoneInfoNotFoundError for any other name."""
+    if name not in iana_zones():
+        raise ZoneInfoNotFoundError(name)
+    return ZoneInfo(name)
 
 
 def _fixed_zone(written: str) -> tzinfo:

@@ -1,9 +1,9 @@
 """90-day uptime of every component and group (SPEC section 4; the rule is in docs/uptime.md).
 
-The figures come from the impact timeline of :func:`generator.derive.impacts`. For each leaf
-component the impacts are swept once in time order, so overlapping incidents never count twice:
-at every instant the component is in the worst status of the impacts covering it. The cost is
-O(n log n) in the number of impacts, whatever the lengths of the outages.
+The figures come from each component's status over time, :class:`generator.timeline.Timeline`,
+which the derivation sweeps once from the holds of every incident and maintenance: at every
+instant a component is in the worst status of the holds covering it, so overlapping incidents
+never count twice. A group's status is the worst of its members that are counted at the time.
 
 Days are local calendar days in the site's zone (23 or 25 hours long across a DST change); the
 last day is today, counted up to "now". A day before a component's ``since`` has no data.
@@ -12,26 +12,17 @@ last day is today, counted up to "now". A day before a component's ``since`` has
 from __future__ import annotations
 
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from generator.model import (
-    COMPONENT_STATUSES,
-    MAJOR,
-    PARTIAL,
-    Site,
-    severity,
-)
-
-if TYPE_CHECKING:  # derive imports this module; the hold type is only for annotations
-    from generator.derive import Hold
+from generator.model import Site
+from generator.statuses import COMPONENT_STATUSES, MAJOR, NO_DATA, PARTIAL, severity
+from generator.timeline import Hold, Timeline, sweep
 
 DAYS = 90
 PARTIAL_WEIGHT = 0.3  # a partial outage counts as 30% down
-NO_DATA = "no_data"  # the state of a day that is not counted
 
 
 @dataclass(frozen=True)
@@ -99,44 +90,6 @@ def window_days(now: datetime, zone: ZoneInfo, days: int = DAYS) -> list[date]:
     return [today - timedelta(days=n) for n in range(days - 1, -1, -1)]
 
 
-def worst_segments(
-    impacts: Iterable[Hold], start: datetime, end: datetime
-) -> list[tuple[datetime, datetime, str]]:
-    """The component's status over ``[start, end)`` as (from, to, worst status) segments.
-
-    Only stretches that are not operational are returned. Impacts are clipped to the window.
-    """
-    events: list[tuple[datetime, int, int]] = []  # (time, +1/-1, severity)
-    for impact in impacts:
-        lo = max(impact.start, start)
-        hi = end if impact.end is None else min(impact.end, end)
-        if lo < hi:
-            rank = severity(impact.status)
-            events.append((lo, 1, rank))
-            events.append((hi, -1, rank))
-    events.sort(key=lambda e: e[0])
-    counts = [0] * len(COMPONENT_STATUSES)
-    out: list[tuple[datetime, datetime, str]] = []
-    index = 0
-    while index < len(events):
-        moment = events[index][0]
-        while index < len(events) and events[index][0] == moment:
-            _, step, rank = events[index]
-            counts[rank] += step
-            index += 1
-        if index == len(events):
-            break
-        worst = max((r for r, c in enumerate(counts) if c > 0), default=0)
-        if worst:
-            following = events[index][0]
-            status = COMPONENT_STATUSES[worst]
-            if out and out[-1][1] == moment and out[-1][2] == status:
-                out[-1] = (out[-1][0], following, status)
-            else:
-                out.append((moment, following, status))
-    return out
-
-
 def percent(counted: timedelta, major: timedelta, partial: timedelta) -> float | None:
     """100 × (1 − downtime ÷ counted time); None when nothing was counted."""
     if counted <= timedelta(0):
@@ -145,8 +98,12 @@ def percent(counted: timedelta, major: timedelta, partial: timedelta) -> float |
     return 100.0 * (1.0 - down / counted.total_seconds())
 
 
-def _timeline(
-    impacts: Sequence[Hold], starts: list[date], bounds: list[datetime], first_counted: int
+def _days(
+    timeline: Timeline,
+    holds: Sequence[Hold],
+    starts: list[date],
+    bounds: list[datetime],
+    first_counted: int,
 ) -> tuple[list[DayUptime], float | None]:
     """Per-day figures from the first counted day on, and the figure over the whole window."""
     count = len(starts)
@@ -155,7 +112,7 @@ def _timeline(
     worst = [0] * count
     ids: list[set[str]] = [set() for _ in range(count)]
     window_start, window_end = bounds[first_counted], bounds[-1]
-    for lo, hi, status in worst_segments(impacts, window_start, window_end):
+    for lo, hi, status in timeline.segments(window_start, window_end):
         rank = severity(status)
         day = bisect_right(bounds, lo) - 1
         while day < count and bounds[day] < hi:
@@ -166,14 +123,14 @@ def _timeline(
                 partial[day] += piece
             worst[day] = max(worst[day], rank)
             day += 1
-    for impact in impacts:
-        lo = max(impact.start, window_start)
-        hi = window_end if impact.end is None else min(impact.end, window_end)
+    for hold in holds:
+        lo = max(hold.start, window_start)
+        hi = window_end if hold.end is None else min(hold.end, window_end)
         if lo >= hi:
             continue
         day = bisect_right(bounds, lo) - 1
         while day < count and bounds[day] < hi:
-            ids[day].add(impact.incident_id)
+            ids[day].add(hold.incident_id)
             day += 1
     days: list[DayUptime] = []
     for day in range(count):
@@ -204,23 +161,29 @@ def _mean(values: Iterable[float | None]) -> float | None:
 
 
 def compute_uptime(
-    site: Site, impacts: Iterable[Hold], now: datetime, days: int = DAYS
+    site: Site,
+    holds: Iterable[Hold],
+    timelines: Mapping[str, Timeline],
+    now: datetime,
+    days: int = DAYS,
 ) -> dict[str, ComponentUptime]:
-    """Uptime of every component and group over the ``days`` local days ending with today."""
+    """Uptime of every component and group over the ``days`` local days ending with today,
+    from the holds and each leaf component's timeline (:func:`generator.timeline.sweep`)."""
     zone = site.timezone
     dates = window_days(now, zone, days)
     bounds = [day_start(d, zone) for d in dates] + [now]
     by_leaf: dict[str, list[Hold]] = {leaf.id: [] for leaf in site.leaves}
-    for impact in impacts:
-        if impact.component_id in by_leaf:
-            by_leaf[impact.component_id].append(impact)
+    for hold in holds:
+        if hold.component_id in by_leaf:
+            by_leaf[hold.component_id].append(hold)
     first: dict[str, int] = {}
     out: dict[str, ComponentUptime] = {}
     for leaf in site.leaves:
         first[leaf.id] = 0
         if leaf.since is not None:
             first[leaf.id] = next((i for i, d in enumerate(dates) if d >= leaf.since), len(dates))
-        leaf_days, total = _timeline(by_leaf[leaf.id], dates, bounds, first[leaf.id])
+        timeline = timelines.get(leaf.id, Timeline())
+        leaf_days, total = _days(timeline, by_leaf[leaf.id], dates, bounds, first[leaf.id])
         out[leaf.id] = ComponentUptime(leaf.id, total, tuple(leaf_days))
     for group in site.components:
         if not group.is_group:
@@ -231,7 +194,8 @@ def compute_uptime(
             for member in group.children
             for i in by_leaf[member]
         ]
-        group_days, _ = _timeline(counted, dates, bounds, min(first[c] for c in group.children))
+        first_counted = min(first[c] for c in group.children)
+        group_days, _ = _days(sweep(counted), counted, dates, bounds, first_counted)
         members = [out[c] for c in group.children]
         days_out = []
         for index, day in enumerate(group_days):

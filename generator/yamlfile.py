@@ -6,6 +6,7 @@ site's zone), and only ``true``/``false`` are booleans, so an id such as ``no`` 
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -96,17 +97,20 @@ class _Loader(_Base):  # type: ignore[valid-type,misc]
         return number
 
 
-# Keep the resolvers for null, int and float; booleans only as true/false; no timestamps.
+# Keep the resolvers for null, int and float; booleans only as true/false; no timestamps; and no
+# YAML 1.1 base-60 numbers, which read a time of day such as 20:30 as the number 1230.
+_DROPPED = ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool", "tag:yaml.org,2002:int")
 _Loader.yaml_implicit_resolvers = {
-    first: [
-        (tag, regexp)
-        for tag, regexp in resolvers
-        if tag not in ("tag:yaml.org,2002:timestamp", "tag:yaml.org,2002:bool")
-    ]
+    first: [(tag, regexp) for tag, regexp in resolvers if tag not in _DROPPED]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.copy().items()
 }
 _Loader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
+)
+_Loader.add_implicit_resolver(
+    "tag:yaml.org,2002:int",
+    re.compile(r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$"),
+    list("-+0123456789"),
 )
 
 
@@ -188,14 +192,27 @@ def load(text: str) -> Any:
             # An unclosed quote or bracket: the mistake is where it opened.
             problem = f"{exc.context} that starts here, {problem}"
             line = exc.context_mark.line + 1
-        hint = (
-            ""
-            if problem.startswith("the key")
-            else ("; check the indentation, the quotes, and that each line reads 'key: value'")
-        )
-        return _raise(line, f"this is not valid YAML: {problem}{hint}")
+        return _raise(line, f"this is not valid YAML: {problem}{_hint(problem, text, line)}")
     except yaml.YAMLError as exc:
         return _raise(1, f"this is not valid YAML: {exc}")
+
+
+def _hint(problem: str, text: str, line: int) -> str:
+    """The usual cause of YAML's own message, and its fix, in plain words."""
+    lines = text.splitlines()
+    written = lines[line - 1] if 0 < line <= len(lines) else ""
+    if problem.startswith("the key"):
+        return ""
+    if "cannot start any token" in problem and "\t" in written:
+        return " (a tab): YAML indents with spaces only; replace the tab with two spaces"
+    if "mapping values are not allowed" in problem:
+        key, _, value = written.partition(":")
+        if value.strip() and ": " in value:
+            quoted = json.dumps(value.strip(), ensure_ascii=False)  # valid YAML too
+            return (
+                f" (a ': ' inside the value): put the value in quotes, e.g. {key.strip()}: {quoted}"
+            )
+    return "; check the indentation, the quotes, and that each line reads 'key: value'"
 
 
 def _raise(line: int, message: str) -> Any:

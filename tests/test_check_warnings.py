@@ -159,3 +159,77 @@ def test_github_actions_annotations(planted: Path) -> None:
         "promised 47 minutes ago"
     ) in result.stdout
     assert "::" not in check(planted).stdout  # only under GitHub Actions
+
+
+EARLY = """\
+---
+title: Database upgrade
+components: [db]
+maintenance:
+  start: 2026-11-25 02:00
+  end: 2026-11-25 04:00
+---
+
+## 2026-11-20 02:00 — In progress
+The upgrade has started.
+
+## 2026-11-19 12:00 — Scheduled
+We will upgrade the databases.
+"""
+
+
+def test_an_in_progress_update_days_before_the_window_is_warned_about(
+    make_site: MakeSite,
+) -> None:
+    source = make_site({"db-upgrade": EARLY})
+    result = check(source, "--strict")
+    assert result.returncode == 1
+    assert (
+        "content/incidents/db-upgrade.md:9: warning: this in progress update is dated 5 days "
+        "before the maintenance window opens, and takes over from the clock from then on: "
+        "check its date, or move the window's start"
+    ) in result.stderr.splitlines()
+    # Starting a few minutes early is fine.
+    early = make_site(
+        {"db-upgrade": EARLY.replace("2026-11-20 02:00 — In", "2026-11-25 01:50 — In")},
+        folder="early",
+    )
+    assert check(early, "--strict", now="2026-11-25 01:55 UTC").returncode == 0
+
+
+def test_cli_manners(make_site: MakeSite) -> None:
+    source = make_site({"api-errors": OPEN.replace("next_update: 2026-11-20 15:00\n", "")})
+    result = check(source, now="2026-11-20 13:30 UTC")
+    assert result.stdout == "checked 1 incident: 0 errors, 0 warnings\n"
+    broken = make_site({"x": "---\ntitle: X\n---\n## nonsense — Resolved\nFixed.\n"}, folder="b")
+    failed = check(broken)
+    assert failed.returncode == 1
+    assert (
+        failed.stderr.splitlines()[-1] == "statusgen: 1 error, 0 warnings"
+    )  # check writes nothing
+    unquoted = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "generator",
+            "update",
+            "api-errors",
+            "-s",
+            "identified",
+            "-m",
+            "We",
+            "found",
+            "it",
+            "--source",
+            str(source),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert unquoted.returncode == 2
+    assert (
+        "statusgen: error: the message must be one argument: put it in quotes, e.g. "
+        "statusgen update ... --message 'We found it'"
+    ) in unquoted.stderr
+    assert "COMMAND ..." not in unquoted.stderr  # the command's own usage, not the top-level one

@@ -109,7 +109,7 @@ def test_reopened_incident_puts_components_back(make_site: MakeSite) -> None:
     assert facts.incidents["a"].status == "investigating"
     assert facts.incidents["a"].resolved_at is None
     assert facts.component_status["api"] == "partial_outage"
-    phases = derive.active_phases(check(site, at("2026-11-20 12:00 UTC")).content.incidents[0])
+    phases = facts_of(site, "2026-11-20 12:00 UTC").incidents["a"].holding
     # From `started` (09:50 Berlin) to the Resolved update, then from the reopening on.
     assert [(p.start, p.end) for p in phases] == [
         (at("2026-11-20 08:50 UTC"), at("2026-11-20 10:00 UTC")),
@@ -344,8 +344,7 @@ def test_describe_delay() -> None:
 def test_incident_posted_after_the_fact_counts_from_started(make_site: MakeSite) -> None:
     header = API_INCIDENT.replace("started: 2026-11-20 09:50", "started: 2026-11-20 09:00")
     site = make_site({"a": incident("## 2026-11-20 10:00 — Resolved\nIt was down.", header=header)})
-    content = check(site, at("2026-11-21 00:00 UTC")).content
-    phases = derive.active_phases(content.incidents[0])
+    phases = facts_of(site, "2026-11-21 00:00 UTC").incidents["a"].holding
     # 09:00 to 10:00 Berlin: the components carried their status until the Resolved post.
     assert [(p.start, p.end) for p in phases] == [
         (at("2026-11-20 08:00 UTC"), at("2026-11-20 09:00 UTC"))

@@ -88,7 +88,7 @@ def test_a_static_link_out_of_the_theme_is_an_error_and_never_published(
     assert err == [
         f"site/themes/mine/static/leak.txt: {link_error}",
         f"site/themes/mine/static/linked-dir: {link_error}",
-        "statusgen: 2 errors, 0 warnings; nothing was written",
+        "statusgen: 2 errors, 0 warnings",
     ]
 
     published = static_files(site, "mine")
@@ -231,7 +231,7 @@ def test_urls_are_validated_at_their_line(
     assert status == 1
     assert err == [
         f"site/site.yaml:{line}: error: {message}",
-        "statusgen: 1 error, 0 warnings; nothing was written",
+        "statusgen: 1 error, 0 warnings",
     ]
     output = tmp_path / "out"
     assert run_build(site, output, capsys)[0] == 1
@@ -280,7 +280,7 @@ def test_a_yaml_alias_bomb_in_front_matter_is_refused_at_once(
     assert status == 1
     assert err == [
         f"site/content/incidents/bomb.md:3: {ALIAS_ERROR}",
-        "statusgen: 1 error, 0 warnings; nothing was written",
+        "statusgen: 1 error, 0 warnings",
     ]
 
 
@@ -331,7 +331,7 @@ def test_an_incident_file_over_a_megabyte_is_refused(
     assert err == [
         "site/content/incidents/huge.md: error: this file is larger than 1 MB, more than any "
         "incident or site.yaml needs; split it, or remove what was pasted into it",
-        "statusgen: 1 error, 0 warnings; nothing was written",
+        "statusgen: 1 error, 0 warnings",
     ]
 
 
@@ -393,7 +393,7 @@ def check_fails_at(
 ) -> None:
     """``check`` prints exactly this one problem and fails; ``build`` fails and writes nothing."""
     status, err = run_check(site, capsys)
-    assert (status, err) == (1, [expected, "statusgen: 1 error, 0 warnings; nothing was written"])
+    assert (status, err) == (1, [expected, "statusgen: 1 error, 0 warnings"])
     output = tmp_path / "out"
     status, build_err = run_build(site, output, capsys)
     assert status == 1
@@ -477,7 +477,7 @@ def test_a_control_character_written_as_an_escape_in_site_yaml_is_an_error(
 
 
 def test_a_lone_surrogate_escape_in_front_matter_is_an_error(
-    make_site: MakeSite, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    make_site: MakeSite, capsys: pytest.CaptureFixture[str]
 ) -> None:
     site = make_site({"x": INCIDENT.replace("title: Errors", 'title: "Err \\ud800"')})
     status, err = run_check(site, capsys)
@@ -815,7 +815,7 @@ def test_an_internal_error_is_one_line_saying_where_to_report_it(
     site = make_site({"x": INCIDENT})
 
     def broken_render(checked: object) -> None:
-        raise KeyError("a secret=hunter2")
+        raise KeyError(f"a secret=hunter2 in {checked}")
 
     monkeypatch.setattr(build_module, "render", broken_render)
     output = tmp_path / "out"
@@ -849,7 +849,7 @@ def test_an_internal_error_names_the_statusgen_module_it_came_from(
 ) -> None:
     from generator.render import badges
 
-    monkeypatch.setattr(badges, "render_badges", lambda ctx: [][1])
+    monkeypatch.setattr(badges, "render_badges", lambda ctx: [ctx][1])
     monkeypatch.setattr("generator.render.RENDERERS", [lambda ctx: badges.render_badges(ctx)])
     status, err = run_build(make_site({"x": INCIDENT}), tmp_path / "out", capsys)
     assert status == 3

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import subprocess
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -10,6 +12,7 @@ import pytest
 from generator import __version__
 from generator.build import check
 from generator.cli import main
+from generator.scaffold import install_source
 
 NOW = "2026-11-20 15:30 UTC"
 NOW_TIME = datetime(2026, 11, 20, 15, 30, tzinfo=UTC)
@@ -141,3 +144,97 @@ def test_bad_options_are_wrong_usage(tmp_path: Path, option: list[str]) -> None:
     target = tmp_path / "site"
     assert main(["init", str(target), *option, "--now", NOW]) == 2
     assert not target.exists()
+
+
+def _installed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, direct_url: dict[str, object] | None
+) -> str:
+    """A distribution as pip leaves it (PEP 610's direct_url.json in its .dist-info), found by
+    importlib.metadata on sys.path; returns its name."""
+    info = tmp_path / "site-packages" / "statusgen_probe-0.1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text("Metadata-Version: 2.1\nName: statusgen-probe\nVersion: 0.1.0\n")
+    if direct_url is not None:
+        (info / "direct_url.json").write_text(json.dumps(direct_url), encoding="utf-8")
+    monkeypatch.syspath_prepend(str(info.parent))
+    return "statusgen-probe"
+
+
+COMMIT = "4f1c3e2b9a7d6c5b4a39281706f5e4d3c2b1a098"
+
+
+@pytest.mark.parametrize(
+    ("direct_url", "requirement"),
+    [
+        (None, f"statusgen=={__version__}"),  # from an index
+        (
+            {
+                "url": "https://github.com/acme/statusgen.git",
+                "vcs_info": {"vcs": "git", "requested_revision": "main", "commit_id": COMMIT},
+            },
+            f"git+https://github.com/acme/statusgen.git@{COMMIT}",
+        ),
+        (
+            {
+                "url": "https://example.org/statusgen-0.1.0-py3-none-any.whl",
+                "archive_info": {"hashes": {"sha256": "ab" * 32}},
+            },
+            "https://example.org/statusgen-0.1.0-py3-none-any.whl#sha256=" + "ab" * 32,
+        ),
+        (
+            {"url": "file:///home/me/statusgen-0.1.0-py3-none-any.whl", "archive_info": {}},
+            f"statusgen=={__version__}",
+        ),
+        ({"url": "file:///nowhere/statusgen", "dir_info": {}}, f"statusgen=={__version__}"),
+        (
+            {"url": "file:///srv/statusgen.git", "vcs_info": {"vcs": "git", "commit_id": COMMIT}},
+            f"statusgen=={__version__}",
+        ),
+    ],
+)
+def test_the_install_source_is_where_statusgen_came_from(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    direct_url: dict[str, object] | None,
+    requirement: str,
+) -> None:
+    assert install_source(_installed(tmp_path, monkeypatch, direct_url)).requirement == requirement
+
+
+def test_a_local_clone_is_installed_from_its_remote_at_its_commit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clone = tmp_path / "statusgen"
+    clone.mkdir()
+
+    def git(*args: str) -> str:
+        done = subprocess.run(
+            ["git", "-C", str(clone), "-c", "user.name=t", "-c", "user.email=t@t", *args],
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        return done.stdout.strip()
+
+    git("init", "-q")
+    (clone / "README.md").write_text("statusgen\n")
+    git("add", "README.md")
+    git("commit", "-qm", "first")
+    git("remote", "add", "origin", "https://github.com/acme/statusgen.git")
+    name = _installed(tmp_path, monkeypatch, {"url": clone.as_uri(), "dir_info": {}})
+    # A commit not yet pushed cannot be installed from the remote: the released version.
+    assert install_source(name).requirement == f"statusgen=={__version__}"
+    commit = git("rev-parse", "HEAD")
+    git("update-ref", "refs/remotes/origin/main", commit)  # as a push leaves it
+    assert install_source(name).requirement == f"git+https://github.com/acme/statusgen.git@{commit}"
+
+
+def test_init_says_what_the_workflows_install(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["init", str(tmp_path / "site"), "--now", "2026-11-20 12:00 UTC"]) == 0
+    out = capsys.readouterr().out
+    source = install_source()
+    assert f"The site's workflows install {source.requirement}: {source.reason}." in out
+    workflow = (tmp_path / "site" / ".github" / "workflows" / "publish.yml").read_text()
+    assert f'STATUSGEN_PACKAGE: "{source.requirement}"' in workflow

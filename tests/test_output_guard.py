@@ -86,7 +86,7 @@ def test_refuses_a_link_into_the_content(site: Path, capsys: pytest.CaptureFixtu
 
 
 def test_refuses_a_folder_inside_the_content_given_from_another_source(
-    tmp_path: Path, make_site: MakeSite
+    make_site: MakeSite,
 ) -> None:
     other = make_site({"a": INCIDENT}, folder="other")
     before = snapshot(other)

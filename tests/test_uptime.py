@@ -8,9 +8,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from generator.derive import Hold
 from generator.model import DEGRADED, MAJOR, PARTIAL, UNDER_MAINTENANCE, Component, Site
-from generator.uptime import NO_DATA, compute_uptime
+from generator.timeline import Hold, sweep
+from generator.uptime import NO_DATA, ComponentUptime, compute_uptime
 
 
 def make_site(zone: str, since: dict[str, date] | None = None) -> Site:
@@ -39,6 +39,14 @@ def hit(
     return Hold(component, start, end, status, incident)
 
 
+def uptime(site: Site, holds: list[Hold], now: datetime) -> dict[str, ComponentUptime]:
+    """Uptime from the holds, each leaf's timeline swept as a build's derivation does."""
+    timelines = {
+        leaf.id: sweep(h for h in holds if h.component_id == leaf.id) for leaf in site.leaves
+    }
+    return compute_uptime(site, holds, timelines, now)
+
+
 def day_of(result, component: str, day: str):
     return next(d for d in result[component].days if d.day == date.fromisoformat(day))
 
@@ -48,7 +56,7 @@ def test_spring_forward_day_is_23_hours_in_berlin() -> None:
     now = at("2026-03-30 12:00", zone)
     # 01:30 CET to 03:30 CEST is one real hour (the clocks skip 02:00-03:00).
     outage = hit("web", at("2026-03-29 01:30", zone), at("2026-03-29 03:30", zone))
-    result = compute_uptime(make_site(zone), [outage], now)
+    result = uptime(make_site(zone), [outage], now)
     day = day_of(result, "web", "2026-03-29")
     assert day.counted == timedelta(hours=23)
     assert day.uptime == pytest.approx(100 * (1 - 1 / 23), abs=1e-9)  # 95.6522
@@ -62,7 +70,7 @@ def test_fall_back_day_is_25_hours_in_berlin() -> None:
     zone = "Europe/Berlin"
     now = at("2026-10-26 00:00", zone)
     outage = hit("web", at("2026-10-25 01:00", zone), at("2026-10-25 03:00", zone), PARTIAL)
-    result = compute_uptime(make_site(zone), [outage], now)
+    result = uptime(make_site(zone), [outage], now)
     day = day_of(result, "web", "2026-10-25")
     # 01:00 CEST to 03:00 CET is three real hours; 0.3 × 3 h = 0.9 h of a 25 h day.
     assert day.partial == timedelta(hours=3)
@@ -77,7 +85,7 @@ def test_new_york_outage_across_midnight_after_fall_back() -> None:
     zone = "America/New_York"
     now = at("2026-11-02 12:00", zone)
     outage = hit("web", at("2026-11-01 23:00", zone), at("2026-11-02 01:00", zone))
-    result = compute_uptime(make_site(zone), [outage], now)
+    result = uptime(make_site(zone), [outage], now)
     assert day_of(result, "web", "2026-11-01").uptime == pytest.approx(100 * (1 - 1 / 25))  # 96
     assert day_of(result, "web", "2026-11-02").uptime == pytest.approx(100 * (1 - 1 / 12))
     assert day_of(result, "web", "2026-11-01").counted == timedelta(hours=25)
@@ -87,7 +95,7 @@ def test_new_york_spring_forward() -> None:
     zone = "America/New_York"
     now = at("2026-03-09 00:00", zone)
     outage = hit("web", at("2026-03-08 01:00", zone), at("2026-03-08 04:00", zone), PARTIAL)
-    result = compute_uptime(make_site(zone), [outage], now)
+    result = uptime(make_site(zone), [outage], now)
     day = day_of(result, "web", "2026-03-08")
     # 01:00 EST to 04:00 EDT is two real hours: 0.6 h of a 23 h day.
     assert day.uptime == pytest.approx(100 * (1 - 0.6 / 23), abs=1e-9)  # 97.3913
@@ -100,7 +108,7 @@ def test_kolkata_half_hour_zone_across_month_end() -> None:
     outage = hit(
         "web", datetime(2026, 1, 31, 18, 0, tzinfo=UTC), datetime(2026, 1, 31, 19, 30, tzinfo=UTC)
     )
-    result = compute_uptime(make_site(zone), [outage], now)
+    result = uptime(make_site(zone), [outage], now)
     assert day_of(result, "web", "2026-01-31").major == timedelta(minutes=30)
     assert day_of(result, "web", "2026-01-31").uptime == pytest.approx(100 * (1 - 30 / 1440))
     assert day_of(result, "web", "2026-02-01").uptime == pytest.approx(100 * (1 - 60 / 720))
@@ -117,7 +125,7 @@ def test_overlapping_incidents_count_once_at_the_worst_status() -> None:
         hit("web", at("2026-05-01 10:45", zone), at("2026-05-01 12:30", zone), PARTIAL, "three"),
         hit("web", at("2026-05-01 09:00", zone), at("2026-05-01 13:00", zone), DEGRADED, "four"),
     ]
-    day = day_of(compute_uptime(make_site(zone), impacts, now), "web", "2026-05-01")
+    day = day_of(uptime(make_site(zone), impacts, now), "web", "2026-05-01")
     assert day.major == timedelta(minutes=90)  # 10:00-11:30, not 120 minutes
     assert day.partial == timedelta(minutes=60)  # 11:30-12:30
     assert day.uptime == pytest.approx(100 * (1 - (90 + 0.3 * 60) / 1440))  # 92.5
@@ -132,7 +140,7 @@ def test_degraded_and_maintenance_colour_the_day_but_do_not_count() -> None:
         hit("web", at("2026-05-01 10:00", zone), at("2026-05-01 18:00", zone), DEGRADED),
         hit("web", at("2026-05-02 01:00", zone), at("2026-05-02 03:00", zone), UNDER_MAINTENANCE),
     ]
-    result = compute_uptime(make_site(zone), impacts, now)
+    result = uptime(make_site(zone), impacts, now)
     assert day_of(result, "web", "2026-05-01").uptime == 100
     assert day_of(result, "web", "2026-05-01").worst == DEGRADED
     assert day_of(result, "web", "2026-05-02").worst == UNDER_MAINTENANCE
@@ -143,7 +151,7 @@ def test_today_counts_up_to_now_and_an_open_outage_up_to_now() -> None:
     zone = "Europe/Berlin"
     now = at("2026-06-10 06:00", zone)
     outage = hit("web", at("2026-06-10 05:00", zone), None)
-    today = compute_uptime(make_site(zone), [outage], now)["web"].days[-1]
+    today = uptime(make_site(zone), [outage], now)["web"].days[-1]
     assert today.counted == timedelta(hours=6)
     assert today.uptime == pytest.approx(100 * (1 - 1 / 6))
 
@@ -159,7 +167,7 @@ def test_days_before_since_have_no_data_and_the_group_averages_who_counts() -> N
         hit("b", at("2026-06-09 00:00", zone), at("2026-06-09 02:24", zone), MAJOR, "new"),
         hit("a", at("2026-06-08 00:00", zone), at("2026-06-08 04:48", zone), PARTIAL, "a1"),
     ]
-    result = compute_uptime(site, impacts, now)
+    result = uptime(site, impacts, now)
     b = result["b"]
     assert [d.uptime for d in b.days[:-2]] == [None] * 88
     assert day_of(result, "b", "2026-06-08").worst == NO_DATA
@@ -179,7 +187,7 @@ def test_days_before_since_have_no_data_and_the_group_averages_who_counts() -> N
 
 def test_since_in_the_future_counts_nothing() -> None:
     site = make_site("UTC", since={"web": date(2027, 1, 1)})
-    result = compute_uptime(site, [], at("2026-06-10 12:00", "UTC"))
+    result = uptime(site, [], at("2026-06-10 12:00", "UTC"))
     assert result["web"].uptime is None
     assert all(d.worst == NO_DATA for d in result["web"].days)
 
@@ -199,6 +207,6 @@ def test_ten_thousand_incidents_are_cheap() -> None:
         for n in range(10_000)
     ]
     began = clock.perf_counter()
-    result = compute_uptime(make_site(zone), impacts, now)
+    result = uptime(make_site(zone), impacts, now)
     assert clock.perf_counter() - began < 2
     assert 0 < result["web"].uptime < 100

@@ -51,7 +51,8 @@ def scaffolded(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def workflow_files(root: Path) -> list[Path]:
-    return [root / ".github" / "workflows" / name for name in ("check.yml", "publish.yml")]
+    names = ["check.yml", "publish.yml"] + (["release.yml"] if root == REPO else [])
+    return [root / ".github" / "workflows" / name for name in names]
 
 
 @pytest.fixture(scope="module")
@@ -157,12 +158,18 @@ def test_no_checkout_keeps_credentials(all_workflows: list[Path]) -> None:
                     assert step["with"]["persist-credentials"] is False, f"{path}: {name}"
 
 
-def test_only_the_github_pages_deploy_may_write(all_workflows: list[Path]) -> None:
+def test_only_the_deploys_may_write(all_workflows: list[Path]) -> None:
+    """The GitHub Pages deploy, and the PyPI publish of a release (its OIDC token only)."""
+    allowed = {
+        "deploy-github-pages": {"pages": "write", "id-token": "write"},
+        "publish": {"id-token": "write"},
+    }
     for path in all_workflows:
         for name, job in load(path)["jobs"].items():
             if "write" in job["permissions"].values():
-                assert name == "deploy-github-pages", f"{path}: {name}"
-                assert job["permissions"] == {"pages": "write", "id-token": "write"}
+                assert name in allowed, f"{path}: {name}"
+                assert job["permissions"] == allowed[name]
+                assert name != "publish" or path.name == "release.yml"
 
 
 # -- the publish workflow -----------------------------------------------------------------------

@@ -12,18 +12,24 @@ from generator.problems import display_path
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    source = scaffold.install_source() if args.package is None else None
     created = scaffold.create_site(
         args.directory,
         resolve_now(args),
         name=args.name,
         url=args.url,
-        package=args.package,
+        package=args.package if source is None else source.requirement,
         force=args.force,
     )
     for path in created.written:
         print(f"wrote {display_path(path)}")
     for path in created.kept:
         print(f"kept  {display_path(path)} (it already exists)")
+    if source is not None:
+        print(
+            f"The site's workflows install {created.package}: {source.reason}. Choose "
+            "another with --package, or later with STATUSGEN_PACKAGE in each workflow."
+        )
     where = display_path(args.directory)
     step = "" if os.path.abspath(args.directory) == os.getcwd() else f"cd {where} && "
     print(
@@ -56,11 +62,10 @@ def setup(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     init.add_argument(
         "--package",
-        default=scaffold.DEFAULT_PACKAGE,
         metavar="REQUIREMENT",
-        help="what the site's workflows install statusgen from, as pip reads "
-        f"it (default: {scaffold.DEFAULT_PACKAGE}, this version), e.g. "
-        "git+https://github.com/OWNER/statusgen@v1.0.0",
+        help="what the site's workflows install statusgen from, as pip reads it (default: "
+        "where this statusgen was installed from: its git commit, its archive URL, else "
+        f"{scaffold.RELEASED_PACKAGE}), e.g. git+https://github.com/OWNER/statusgen@v1.0.0",
     )
     init.add_argument(
         "--force",

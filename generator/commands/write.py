@@ -1,8 +1,10 @@
 """``statusgen new|update|resolve|maintenance``: the CLI over :mod:`generator.incident_writer`.
 
-The message comes from ``--message``, else standard input when it is not a terminal, else the
-writer's ``$VISUAL``/``$EDITOR`` (prefilled with the default message); with none of these the
-site's default message for the status is posted.
+The message comes from ``--message``, else standard input when it is not a terminal. Without
+one, at a terminal the writer's ``$VISUAL``/``$EDITOR`` opens on the site's default message for
+the status, or the default is shown to confirm; in CI (``CI`` set) nothing is posted unread; a
+script elsewhere posts the default. Where no default would be true (a postmortem, news on a
+resolved incident) the text must be written.
 """
 
 from __future__ import annotations
@@ -61,21 +63,23 @@ def _text(option: str, text: str) -> str:
     return text
 
 
-def _editor() -> incident_writer.MessageEditor | None:
-    """Open the writer's editor on the default message, when someone is at a terminal."""
-    command = os.environ.get("VISUAL") or os.environ.get("EDITOR")
-    if not command or not sys.stdin.isatty():
-        return None
+class _Editor:
+    """The writer's ``$VISUAL``/``$EDITOR``, opened on a draft: it can write any text."""
 
-    def edit(default: str) -> str:
+    writes_text = True
+
+    def __init__(self, command: str) -> None:
+        self.command = command
+
+    def __call__(self, default: str) -> str:
         with tempfile.TemporaryDirectory(prefix="statusgen-") as folder:
             draft = Path(folder) / "UPDATE.md"
             draft.write_text(default + "\n", encoding="utf-8")
             try:
-                subprocess.run([*shlex.split(command), str(draft)], check=True)
+                subprocess.run([*shlex.split(self.command), str(draft)], check=True)
             except (OSError, subprocess.CalledProcessError) as exc:
                 raise UsageError(
-                    f"the editor {command!r} failed ({exc}); nothing was written; "
+                    f"the editor {self.command!r} failed ({exc}); nothing was written; "
                     "give the text with --message instead"
                 ) from None
             raw = draft.read_bytes().decode("utf-8", errors="surrogateescape")
@@ -84,7 +88,44 @@ def _editor() -> incident_writer.MessageEditor | None:
             raise UsageError("the message is empty, so nothing was written")
         return text
 
-    return edit
+
+class _Confirm:
+    """At a terminal with no editor: show the default message and ask before posting it."""
+
+    writes_text = False
+
+    def __call__(self, default: str) -> str:
+        print(f"No --message given. This will be posted:\n\n{default}\n", file=sys.stderr)
+        try:
+            answer = input("Post it? [y/N] ")
+        except EOFError:
+            answer = ""
+        if answer.strip().lower() not in ("y", "yes"):
+            raise UsageError("nothing was written; give the text with --message")
+        return default
+
+
+class _RefuseInCI:
+    """In CI nobody reads a default message before it goes out: refuse to post one."""
+
+    writes_text = False
+
+    def __call__(self, default: str) -> str:
+        raise UsageError(
+            "no --message given, and in CI a default message is never posted unread: give "
+            f"the text with --message, e.g. --message {shlex.quote(default[:120])}"
+        )
+
+
+def _editor() -> incident_writer.MessageEditor | None:
+    """How to ask for the text when none was given: the writer's editor at a terminal, else a
+    confirmation of the default; in CI (``CI`` set) a refusal; elsewhere the default itself."""
+    if sys.stdin.isatty():
+        command = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+        return _Editor(command) if command else _Confirm()
+    if os.environ.get("CI", "").lower() not in ("", "0", "false", "no"):
+        return _RefuseInCI()
+    return None
 
 
 def _show(written: incident_writer.Written) -> int:

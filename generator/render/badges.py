@@ -11,36 +11,11 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 from generator.render.context import RenderContext
+from generator.statuses import COLOURS, COMPONENT, INDICATOR, Status
 
 SVG_NS = "http://www.w3.org/2000/svg"
 ET.register_namespace("", SVG_NS)
 
-# Words a badge shows, for component statuses and overall indicators.
-BADGE_WORDS = {
-    "operational": "operational",
-    "under_maintenance": "under maintenance",
-    "degraded_performance": "degraded performance",
-    "partial_outage": "partial outage",
-    "major_outage": "major outage",
-    "none": "operational",
-    "maintenance": "maintenance",
-    "minor": "minor outage",
-    "major": "partial outage",
-    "critical": "major outage",
-}
-# Dark enough for white text at a contrast of at least 4.5:1.
-COLOURS = {
-    "operational": "#2e7d32",
-    "none": "#2e7d32",
-    "under_maintenance": "#1565c0",
-    "maintenance": "#1565c0",
-    "degraded_performance": "#8a5a00",
-    "minor": "#8a5a00",
-    "partial_outage": "#b93d00",
-    "major": "#b93d00",
-    "major_outage": "#c62828",
-    "critical": "#c62828",
-}
 LABEL_COLOUR = "#555"
 
 # Approximate advance widths (px) of 11px Verdana, the shields font: enough to size the box.
@@ -113,22 +88,26 @@ def badge_svg(label: str, message: str, colour: str) -> bytes:
 
 def favicon_svg(indicator: str) -> bytes:
     """The overall status as a 16px icon: a coloured circle whose mark tells the status."""
+    status = INDICATOR[indicator]
     svg = ET.Element(
         f"{{{SVG_NS}}}svg",
-        {"viewBox": "0 0 16 16", "role": "img", "aria-label": BADGE_WORDS[indicator]},
+        {"viewBox": "0 0 16 16", "role": "img", "aria-label": status.badge},
     )
-    ET.SubElement(svg, f"{{{SVG_NS}}}title").text = BADGE_WORDS[indicator]
+    ET.SubElement(svg, f"{{{SVG_NS}}}title").text = status.badge
     ET.SubElement(
-        svg, f"{{{SVG_NS}}}circle", {"cx": "8", "cy": "8", "r": "8", "fill": COLOURS[indicator]}
+        svg,
+        f"{{{SVG_NS}}}circle",
+        {"cx": "8", "cy": "8", "r": "8", "fill": COLOURS[status.shape]},
     )
+    # Each shape's mark, as the theme's sprite draws it (base.html).
     marks = {
-        "none": ("M4.5 8.5l2.3 2.3 4.7-5", "stroke"),
-        "maintenance": ("M5 5h6v2H9v4H7V7H5z", "fill"),
-        "minor": ("M7 4h2v5H7zm0 6h2v2H7z", "fill"),
-        "major": ("M4 7h8v2H4z", "fill"),
-        "critical": ("M5 5l6 6M11 5l-6 6", "stroke"),
+        "ok": ("M4.5 8.5l2.3 2.3 4.7-5", "stroke"),
+        "mt": ("M5 5h6v2H9v4H7V7H5z", "fill"),
+        "dg": ("M7 4h2v5H7zm0 6h2v2H7z", "fill"),
+        "po": ("M4 7h8v2H4z", "fill"),
+        "mo": ("M5 5l6 6M11 5l-6 6", "stroke"),
     }
-    path, paint = marks[indicator]
+    path, paint = marks[status.shape]
     attributes = {"d": path}
     if paint == "stroke":
         attributes.update({"stroke": "#fff", "stroke-width": "2", "fill": "none"})
@@ -138,13 +117,15 @@ def favicon_svg(indicator: str) -> bytes:
     return ET.tostring(svg, encoding="utf-8", xml_declaration=False) + b"\n"
 
 
+def status_badge(label: str, status: Status) -> bytes:
+    """A badge saying ``status`` in its words and its shape's colour."""
+    return badge_svg(label, status.badge, COLOURS[status.shape])
+
+
 def render_badges(ctx: RenderContext) -> None:
     indicator = ctx.facts.indicator
-    ctx.files.add("badge.svg", badge_svg(ctx.site.name, BADGE_WORDS[indicator], COLOURS[indicator]))
+    ctx.files.add("badge.svg", status_badge(ctx.site.name, INDICATOR[indicator]))
     for component in ctx.site.all_components:
-        status = ctx.facts.component_status[component.id]
-        ctx.files.add(
-            f"components/{component.id}/badge.svg",
-            badge_svg(component.name, BADGE_WORDS[status], COLOURS[status]),
-        )
+        status = COMPONENT[ctx.facts.component_status[component.id]]
+        ctx.files.add(f"components/{component.id}/badge.svg", status_badge(component.name, status))
     ctx.files.add("favicon.svg", favicon_svg(indicator))

@@ -16,8 +16,8 @@ from typing import Any
 from jinja2 import Environment
 from markupsafe import Markup
 
+from generator import statuses
 from generator.derive import Facts
-from generator.markdown import render_markdown
 from generator.model import Content, Incident, Site, Update
 from generator.output import SiteFiles
 from generator.render.formatting import Formatter
@@ -32,7 +32,6 @@ class RenderContext:
     facts: Facts
     now: datetime
     files: SiteFiles
-    _markdown: dict[tuple[str, int], Markup] = field(default_factory=dict)
     # Work started on other cores, finished once every renderer has run (see render_all).
     finishers: list[Callable[[], None]] = field(default_factory=list)
 
@@ -51,17 +50,12 @@ class RenderContext:
 
         i18n.install(env, self.site.language)
         env.globals["status_icon"] = status_icon
+        env.globals["status_shape"] = statuses.shape
         return env
 
-    def html(self, incident: Incident, update: Update) -> Markup:
-        """An update's text as safe HTML, rendered once per build."""
-        key = (incident.id, update.position)
-        if key not in self._markdown:
-            # Content read from files carries its HTML; an Update made in code may not.
-            self._markdown[key] = (
-                Markup(update.html) if update.html else render_markdown(update.body)
-            )
-        return self._markdown[key]
+    def html(self, update: Update) -> Markup:
+        """An update's text as the safe HTML the reader made of it (content.py)."""
+        return Markup(update.html)
 
     def absolute(self, path: str) -> str:
         """The public URL of an output path ('' for the home page)."""
@@ -81,51 +75,24 @@ class RenderContext:
         return [self.content.incidents[n] for n in chosen]
 
     def update_anchor(self, incident: Incident, update: Update) -> str:
-        """A stable fragment id for an update: its time, and ``-2``, ``-3`` for later updates
-        at the same time, so adding one never renames those already published."""
-        stamp = update.time.strftime("%Y%m%dT%H%M%SZ")
-        same = [u for u in incident.updates if u.time == update.time]  # oldest first
-        number = same.index(update) + 1
-        suffix = "" if number == 1 else f"-{number}"
-        return f"update-{stamp}{suffix}"
+        """An update's stable fragment id (see :class:`generator.derive.UpdateFacts`)."""
+        return self.facts.of(incident).of(update).anchor
 
 
 Renderer = Callable[[RenderContext], None]
 
-# Each status's icon in the theme's sprite (base.html): the shape tells the status as well as
-# the colour does, so nothing depends on colour alone.
-ICON_SHAPES = {
-    "operational": "ok",
-    "none": "ok",
-    "resolved": "ok",
-    "postmortem": "ok",
-    "completed": "ok",
-    "under_maintenance": "mt",
-    "maintenance": "mt",
-    "scheduled": "mt",
-    "in_progress": "mt",
-    "verifying": "mt",
-    "degraded_performance": "dg",
-    "minor": "dg",
-    "monitoring": "dg",
-    "partial_outage": "po",
-    "major": "po",
-    "identified": "po",
-    "major_outage": "mo",
-    "critical": "mo",
-    "investigating": "mo",
-}
+# Each shape's icon in the theme's sprite (base.html), made once.
 _ICONS = {
-    status: Markup(
+    shape: Markup(
         f'<svg class="i" aria-hidden="true" focusable="false"><use href="#i-{shape}"/></svg>'
     )
-    for status, shape in ICON_SHAPES.items()
+    for shape in sorted({status.shape for status in statuses.SHOWN.values()})
 }
 
 
 def status_icon(status: str) -> Markup:
     """The inline icon for a status (templates call it as ``m.icon(status)``)."""
-    return _ICONS.get(status, _ICONS["degraded_performance"])
+    return _ICONS[statuses.shape(status)]
 
 
 def render_page(ctx: RenderContext, template: str, path: str, **values: Any) -> str:

@@ -12,6 +12,7 @@ Entry ids are the incident's URL (and the update's anchor): they never change on
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 
 from feedgen.feed import FeedGenerator
@@ -20,8 +21,7 @@ from markupsafe import Markup, escape
 from generator import __version__
 from generator.model import Incident, Update
 from generator.render.context import RenderContext
-from generator.render.i18n import N_, site_title, translate
-from generator.render.pages import incidents_of
+from generator.render.i18n import N_, site_title, status_words, translate
 
 HISTORY_ENTRIES = 50
 # A component's feed holds its latest incidents: enough for any reader, and a feed that readers
@@ -30,30 +30,25 @@ COMPONENT_ENTRIES = 100
 UPDATE_ENTRIES = 100
 
 
-def status_label(ctx: RenderContext, incident: Incident, update: Update) -> str:
-    """The status word of an update as the pages show it."""
-    labels = ctx.env.globals.get("status_words")
-    word = update.status
-    if isinstance(labels, dict) and word in labels:
-        return str(labels[word])
-    return word.replace("_", " ").capitalize()
+def status_label(ctx: RenderContext, update: Update) -> str:
+    """The status word of an update (as written: ``Update`` too) as the pages show it."""
+    return status_words(ctx.site.language)[update.status]
 
 
-def update_html(ctx: RenderContext, incident: Incident, update: Update) -> Markup:
-    """``<p><small>time</small><br><strong>Status</strong> - text</p>``, as Statuspage writes."""
-    lead = Markup("<small>{}</small><br><strong>{}</strong> - ").format(
-        ctx.fmt.datetime_text(update.time), status_label(ctx, incident, update)
+def update_html(ctx: RenderContext, update: Update) -> Markup:
+    """``<p><small>time</small> — <strong>Status</strong> - text</p>``: Statuspage's form, with a
+    separator that survives a bridge stripping the tags ("4:10 PM CET — Identified - ...")."""
+    lead = Markup("<small>{}</small> — <strong>{}</strong> - ").format(
+        ctx.fmt.datetime_text(update.time), status_label(ctx, update)
     )
-    body = ctx.html(incident, update)
+    body = ctx.html(update)
     if body.startswith("<p>"):
         return Markup("<p>") + lead + Markup(body[3:])
     return Markup("<p>") + lead + Markup("</p>") + body
 
 
 def incident_html(ctx: RenderContext, incident: Incident) -> str:
-    return str(
-        Markup("\n").join(update_html(ctx, incident, u) for u in incident.updates_newest_first)
-    )
+    return str(Markup("\n").join(update_html(ctx, u) for u in incident.updates_newest_first))
 
 
 def _feed(
@@ -74,17 +69,30 @@ def _feed(
     return feed
 
 
-def _write(ctx: RenderContext, feed: FeedGenerator, base: str) -> None:
+def _write(ctx: RenderContext, feed: FeedGenerator, base: str, page: str) -> None:
     ctx.files.add(f"{base}.atom", feed.atom_str(pretty=True))
-    rss = _rss_variant(ctx, feed, base)
-    ctx.files.add(f"{base}.rss", rss.rss_str(pretty=True))
-
-
-def _rss_variant(ctx: RenderContext, feed: FeedGenerator, base: str) -> FeedGenerator:
-    # The self link must name the RSS file in the RSS feed.
+    # The RSS feed's self link names the RSS file; feedgen takes the channel's <link> from the
+    # last link added, which must be the page (the site), not the feed.
     feed.link(href=ctx.absolute(f"{base}.rss"), rel="self", replace=True)
-    feed.link(href=feed.link()[0]["href"], rel="alternate")
-    return feed
+    feed.link(href=ctx.absolute(page), rel="alternate")
+    ctx.files.add(f"{base}.rss", _hex_references(feed.rss_str(pretty=True)))
+
+
+_PLAIN_TEXT = re.compile(rb"<title>[^<]*</title>|<description>[^<]*</description>")
+
+
+def _hex_references(rss: bytes) -> bytes:
+    """Plain text in RSS (titles, the channel's description) is read as HTML by some
+    aggregators and as text by others; the RSS Best Practices Profile asks for ``&#x26;`` and
+    ``&#x3C;`` there, which both read the same. Items' descriptions are HTML and stay as they
+    are."""
+
+    def encode(match: re.Match[bytes]) -> bytes:
+        return match[0].replace(b"&amp;", b"&#x26;").replace(b"&lt;", b"&#x3C;")
+
+    head, item, items = rss.partition(b"<item>")
+    channel = _PLAIN_TEXT.sub(encode, head)
+    return channel + item + re.sub(rb"<title>[^<]*</title>", encode, items)
 
 
 def _incident_feed(
@@ -108,15 +116,18 @@ def _incident_feed(
         entry.id(url)
         entry.guid(url, permalink=True)
         entry.title(incident.title)
+        entry.author(name=ctx.site.name, uri=ctx.site.url)  # RFC 4287 requires one
         entry.link(href=url)
         entry.published(incident.first_update.time)
         entry.updated(incident.latest_update.time)
         # One incident stands in the history feed and in each of its components' feeds.
         if incident.id not in html_of:
             html_of[incident.id] = incident_html(ctx, incident)
-        entry.content(html_of[incident.id], type="html")
+        # description() first: it also sets the Atom content, without a type; content() then
+        # sets the Atom content again, declared as HTML.
         entry.description(html_of[incident.id])
-    _write(ctx, feed, base)
+        entry.content(html_of[incident.id], type="html")
+    _write(ctx, feed, base, page)
 
 
 def render_feeds(ctx: RenderContext) -> None:
@@ -134,7 +145,7 @@ def render_feeds(ctx: RenderContext) -> None:
             f"components/{component.id}/history",
             f"{title} - {component.name}",
             f"components/{component.id}/",
-            incidents_of(ctx, component.id),
+            list(ctx.facts.incidents_of(component.id)),
             COMPONENT_ENTRIES,
             html_of,
         )
@@ -153,17 +164,18 @@ def render_update_feed(ctx: RenderContext) -> None:
     for update, incident in reversed(chosen):
         entry = feed.add_entry()
         url = ctx.absolute(ctx.incident_path(incident)) + "#" + ctx.update_anchor(incident, update)
-        label = status_label(ctx, incident, update)
+        label = status_label(ctx, update)
         entry.id(url)
         entry.guid(url, permalink=True)
         entry.title(f"{label}: {incident.title}")
+        entry.author(name=site.name, uri=site.url)
         entry.link(href=url)
         entry.published(update.time)
         entry.updated(update.time)
-        html = str(update_html(ctx, incident, update))
-        entry.content(html, type="html")
+        html = str(update_html(ctx, update))
         entry.description(html)
-    _write(ctx, feed, "updates")
+        entry.content(html, type="html")
+    _write(ctx, feed, "updates", "")
 
 
 __all__ = ["render_feeds", "incident_html", "update_html", "escape"]

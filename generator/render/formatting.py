@@ -53,6 +53,15 @@ class Formatter:
         )
         return f"{text} {local.tzname() or ''}"
 
+    def clock_text(self, moment: datetime) -> str:
+        """``5:00 PM CET``, ``17:00 MEZ``: the wall-clock time in the site's zone."""
+        local = self.local(moment)
+        return f"{self._clock_text(local)} {local.tzname() or ''}".strip()
+
+    def list_text(self, names: list[str]) -> str:
+        """``API, Website and Databases`` in the site's language."""
+        return format_list(names, locale=self.locale)
+
     def _clock_text(self, local: datetime) -> str:
         """The wall-clock time, ``2:45 PM`` or ``14:45``: it depends on hour and minute only."""
         key = (local.hour, local.minute)

@@ -18,49 +18,13 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from jinja2 import Environment
 
+from generator import statuses
 from generator.model import Site
 from generator.problems import Problems
+from generator.statuses import N_
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
 SOURCE_LANGUAGE = "en"
-
-
-def N_(message: str) -> str:  # noqa: N802 - the name gettext tools look for
-    """Mark a string for extraction without translating it yet."""
-    return message
-
-
-# Every status and overall indicator as pages and feeds show them, translated once per build
-# (pages use them thousands of times; see macros.html).
-STATUS_WORDS = {
-    "operational": N_("Operational"),
-    "under_maintenance": N_("Under maintenance"),
-    "degraded_performance": N_("Degraded performance"),
-    "partial_outage": N_("Partial outage"),
-    "major_outage": N_("Major outage"),
-    "investigating": N_("Investigating"),
-    "identified": N_("Identified"),
-    "monitoring": N_("Monitoring"),
-    "resolved": N_("Resolved"),
-    "postmortem": N_("Postmortem"),
-    "update": N_("Update"),
-    "scheduled": N_("Scheduled"),
-    "in_progress": N_("In progress"),
-    "verifying": N_("Verifying"),
-    "completed": N_("Completed"),
-    "none": N_("All Systems Operational"),
-    "maintenance": N_("Service Under Maintenance"),
-    "minor": N_("Minor Service Outage"),
-    "major": N_("Partial System Outage"),
-    "critical": N_("Major System Outage"),
-}
-IMPACT_WORDS = {
-    "none": N_("No impact"),
-    "minor": N_("Minor"),
-    "major": N_("Major"),
-    "critical": N_("Critical"),
-    "maintenance": N_("Maintenance"),
-}
 
 
 def available_languages() -> list[str]:
@@ -97,19 +61,39 @@ def translate(language: str, message: str, **values: str) -> str:
     return translations(language).gettext(message) % values
 
 
+def translate_text(language: str, message: str) -> str:
+    """``message`` in ``language``, as it is: for texts with ``{placeholders}`` of their own."""
+    return translations(language).gettext(message)
+
+
 def site_title(site: Site) -> str:
     """The site's title as the pages show it: "<name> Status" in the site's language."""
     return translate(site.language, N_("%(name)s Status"), name=site.name)
 
 
+@cache
+def status_words(language: str) -> dict[str, str]:
+    """The word of every status and indicator of :mod:`generator.statuses` in ``language``,
+    translated once: pages and feeds show them thousands of times."""
+    chosen = translations(language)
+    return {key: chosen.gettext(status.word) for key, status in statuses.SHOWN.items()}
+
+
+@cache
+def impact_words(language: str) -> dict[str, str]:
+    """The word of every impact in ``language``."""
+    chosen = translations(language)
+    return {key: chosen.gettext(status.word) for key, status in statuses.IMPACT.items()}
+
+
 def install(env: Environment, language: str) -> None:
     """Make ``_()``, ``gettext`` and ``ngettext`` available to templates for ``language``,
-    and the translated status and impact words (``status_words``, ``impact_words``) that pages
-    and feeds show."""
+    and the translated words of the statuses and impacts (``status_words``,
+    ``impact_words``)."""
     chosen = translations(language)
     env.install_gettext_translations(chosen, newstyle=True)  # type: ignore[attr-defined]
-    env.globals["status_words"] = {k: chosen.gettext(v) for k, v in STATUS_WORDS.items()}
-    env.globals["impact_words"] = {k: chosen.gettext(v) for k, v in IMPACT_WORDS.items()}
+    env.globals["status_words"] = status_words(language)
+    env.globals["impact_words"] = impact_words(language)
 
 
 def check_language(site: Site, problems: Problems) -> None:

@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event
 
-from generator import __version__
+from generator import __version__, statuses
 from generator.model import Incident
 from generator.render.context import RenderContext
 from generator.render.i18n import N_, site_title, translate
@@ -85,9 +85,9 @@ def _description(ctx: RenderContext, incident: Incident, url: str) -> str:
     names = _component_names(ctx, incident)
     if names:
         lines += ["Affected: " + ", ".join(names), ""]
-    statuses = ctx.facts.of(incident).update_statuses
-    for update, status in reversed(list(zip(incident.updates, statuses, strict=True))):
-        word = status.replace("_", " ").capitalize()
-        lines += [f"{word} ({ctx.fmt.datetime_text(update.time)})", update.body.strip(), ""]
+    after = ctx.facts.of(incident).update_statuses
+    for update, status in reversed(list(zip(incident.updates, after, strict=True))):
+        when = ctx.fmt.datetime_text(update.time)
+        lines += [f"{statuses.word(status)} ({when})", update.body.strip(), ""]
     lines.append(url)
     return "\n".join(lines)

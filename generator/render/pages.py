@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import timedelta
 from itertools import groupby
 from typing import Any
 from urllib.parse import urlsplit
@@ -15,7 +14,6 @@ from generator.render.context import RenderContext, render_page, render_template
 from generator.render.theme import static_files
 
 HISTORY_PAGE_SIZE = 100  # incidents per history page
-PAST_DAYS = 7  # the home page's "past incidents" reach
 COMPONENT_PAGE_INCIDENTS = 100  # the latest ones; the history pages hold every incident
 
 
@@ -25,7 +23,7 @@ PageJob = tuple[str, str, dict[str, Any]]
 
 def render_pages(ctx: RenderContext) -> None:
     # The home page first: it warms the caches (templates, uptime) the other cores start with.
-    render_template(ctx, "index.html", "index.html", past_days=past_days(ctx))
+    render_template(ctx, "index.html", "index.html", past_days=ctx.facts.past_days)
     # A 404 page is served at any depth, so its links start from the host's root; they stay on
     # whichever host serves it (a mirror too, when it publishes at the same path).
     render_template(ctx, "404.html", "404.html", root=urlsplit(ctx.site.url).path or "/")
@@ -68,7 +66,7 @@ def incident_jobs(ctx: RenderContext) -> list[PageJob]:
 def component_jobs(ctx: RenderContext) -> list[PageJob]:
     jobs = []
     for component in ctx.site.all_components:
-        listed = incidents_of(ctx, component.id)
+        listed = ctx.facts.incidents_of(component.id)
         values = {
             "component": component,
             "incident_total": len(listed),
@@ -76,42 +74,6 @@ def component_jobs(ctx: RenderContext) -> list[PageJob]:
         }
         jobs.append(("component.html", f"components/{component.id}/index.html", values))
     return jobs
-
-
-def incidents_of(ctx: RenderContext, component_id: str) -> list[Incident]:
-    """Incidents and maintenance that list the component, its group, or (for a group) a member."""
-    site = ctx.site
-    component = site.by_id[component_id]
-    wanted = {component_id, *component.children}
-    if component.group_id:
-        wanted.add(component.group_id)
-    return [i for i in ctx.content.incidents if wanted.intersection(i.listed_ids)]
-
-
-def past_days(ctx: RenderContext) -> list[tuple[Any, list[Incident]]]:
-    """The last seven local days, newest first, each with the incidents that touched it."""
-    zone = ctx.site.timezone
-    today = ctx.now.astimezone(zone).date()
-    days = [today - timedelta(days=n) for n in range(PAST_DAYS)]
-    out = []
-    for day in days:
-        found = []
-        for incident in ctx.content.incidents:
-            if incident.is_maintenance and ctx.facts.of(incident).upcoming:
-                continue
-            if incident.maintenance_start and incident.maintenance_end:
-                # A maintenance belongs to the days of its window, not of its announcement.
-                first = incident.maintenance_start.astimezone(zone).date()
-                last = incident.maintenance_end.astimezone(zone).date()
-            else:
-                first = incident.first_update.time.astimezone(zone).date()
-                last = incident.latest_update.time.astimezone(zone).date()
-            if ctx.facts.of(incident).active:
-                last = today
-            if first <= day <= last:
-                found.append(incident)
-        out.append((day, found))
-    return out
 
 
 def history_pages(incidents: list[Incident]) -> Iterator[tuple[int, list[Incident]]]:
