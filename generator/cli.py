@@ -168,6 +168,36 @@ def make_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _command_parser(parser: argparse.ArgumentParser, command: str) -> argparse.ArgumentParser:
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            found: argparse.ArgumentParser = action.choices[command]
+            return found
+    return parser
+
+
+def _refuse_extra_words(
+    parser: argparse.ArgumentParser, args: argparse.Namespace, argv: Sequence[str], extra: list[str]
+) -> None:
+    """Words left over: most often a message or title of several words, typed without quotes."""
+    command = _command_parser(parser, args.command)
+    first = list(argv).index(extra[0]) if extra[0] in argv else 0
+    before = argv[first - 1] if first > 0 else None
+    for option, value in (
+        ("--message", getattr(args, "message", None)),
+        ("", getattr(args, "title", None)),
+    ):
+        if value is not None and before == value and not extra[0].startswith("-"):
+            words = shlex.quote(" ".join([value, *(w for w in extra if not w.startswith("-"))]))
+            what = "the message" if option else "the title"
+            example = f"{option} {words}" if option else words
+            command.error(
+                f"{what} must be one argument: put it in quotes, e.g. statusgen "
+                f"{args.command} ... {example}"
+            )
+    command.error(f"unrecognized arguments: {' '.join(extra)}")
+
+
 DEBUG_HELP = "on an internal error, print the traceback (for a bug report)"
 
 
@@ -207,36 +237,6 @@ def report_bug(exc: BaseException, debug: bool) -> int:
         file=sys.stderr,
     )
     return EXIT_BUG
-
-
-def _command_parser(parser: argparse.ArgumentParser, command: str) -> argparse.ArgumentParser:
-    for action in parser._actions:
-        if isinstance(action, argparse._SubParsersAction):
-            found: argparse.ArgumentParser = action.choices[command]
-            return found
-    return parser
-
-
-def _refuse_extra_words(
-    parser: argparse.ArgumentParser, args: argparse.Namespace, argv: Sequence[str], extra: list[str]
-) -> None:
-    """Words left over: most often a message or title of several words, typed without quotes."""
-    command = _command_parser(parser, args.command)
-    first = list(argv).index(extra[0]) if extra[0] in argv else 0
-    before = argv[first - 1] if first > 0 else None
-    for option, value in (
-        ("--message", getattr(args, "message", None)),
-        ("", getattr(args, "title", None)),
-    ):
-        if value is not None and before == value and not extra[0].startswith("-"):
-            words = shlex.quote(" ".join([value, *(w for w in extra if not w.startswith("-"))]))
-            what = "the message" if option else "the title"
-            example = f"{option} {words}" if option else words
-            command.error(
-                f"{what} must be one argument: put it in quotes, e.g. statusgen "
-                f"{args.command} ... {example}"
-            )
-    command.error(f"unrecognized arguments: {' '.join(extra)}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -81,7 +81,7 @@ def load_content(site: Site, problems: Problems, cache: IncidentCache | None = N
         for entry in sorted(folder.iterdir()):
             if entry.name.startswith(".") or entry.name.endswith("~"):
                 continue  # editors' and git's own files (.x.md.swp, x.md~)
-            if entry.suffix == ".md" and not entry.is_dir():  # FIFOs too: refused as read
+            if entry.suffix == ".md" and not entry.is_dir():
                 paths.append(entry)
             else:
                 _not_an_incident_file(entry, problems)

@@ -23,8 +23,8 @@ from generator.model import Component, Content, Incident, Site, Update
 from generator.problems import Problems
 from generator.statuses import (
     COMPONENT_STATUSES,
+    DEGRADED,
     HOLDING_STATUSES,
-    INDICATOR,
     INDICATORS,
     MAINTENANCE_EXPLICIT_STATUSES,
     MAINTENANCE_HOLDING_STATUSES,
@@ -32,6 +32,7 @@ from generator.statuses import (
     SHOWN,
     STATUS_TO_IMPACT,
     STATUS_TO_INDICATOR,
+    UNDER_MAINTENANCE,
     UNRESOLVED,
     UPDATE,
     severity,
@@ -142,10 +143,58 @@ class Facts:
     created_at: datetime  # the site's: its first incident's first update, else now
     updated_at: datetime  # the latest moment anything on the site changed, not after now
 
+    @cached_property
+    def description_key(self) -> str:
+        """The overall status as Statuspage words it: the indicator's word, except that degraded
+        performance alone reads "Partially Degraded Service" ("Degraded System Service" when
+        every component is degraded) rather than an outage."""
+        leaves = [self.component_status[leaf.id] for leaf in self.content.site.leaves]
+        worst = max(leaves, key=severity, default=OPERATIONAL)
+        if self.indicator != "minor" or worst != DEGRADED:
+            return self.indicator
+        return "degraded_all" if all(s == DEGRADED for s in leaves) else "degraded_some"
+
     @property
     def description(self) -> str:
-        """The overall status as Statuspage words it: "Partial System Outage"."""
-        return INDICATOR[self.indicator].word
+        """The overall status in Statuspage's words: "Partial System Outage"."""
+        return SHOWN[self.description_key].word
+
+    @cached_property
+    def recovering(self) -> tuple[str, ...]:
+        """Leaf components that an unresolved incident lists while it monitors a fix, and that
+        nothing else holds now: operational again, not yet declared fixed."""
+        out: dict[str, None] = {}
+        for facts in self.incidents.values():
+            if facts.active and facts.status == "monitoring":
+                for leaf, _ in facts.affected:
+                    if self.component_status[leaf] == OPERATIONAL:
+                        out[leaf] = None
+        return tuple(out)
+
+    def is_recovering(self, component_id: str) -> bool:
+        """Whether a component (a group: one of its members) is :attr:`recovering`."""
+        component = self.content.site.by_id[component_id]
+        members = component.children if component.is_group else (component_id,)
+        return self.component_status[component_id] == OPERATIONAL and any(
+            m in self.recovering for m in members
+        )
+
+    @cached_property
+    def banner(self) -> str:
+        """What the home page's banner says: the overall status, or "recovering" when every
+        unresolved incident is monitoring a fix and no component is held (the indicator still
+        carries their impact, as Statuspage's does, but the page must not show an outage above
+        green components)."""
+        open_incidents = [
+            f for f in self.incidents.values() if f.active and not f.incident.is_maintenance
+        ]
+        held = any(
+            self.component_status[leaf.id] not in (OPERATIONAL, UNDER_MAINTENANCE)
+            for leaf in self.content.site.leaves
+        )
+        if open_incidents and not held and all(f.status == "monitoring" for f in open_incidents):
+            return "recovering"
+        return self.description_key
 
     @cached_property
     def uptime(self) -> dict[str, ComponentUptime]:
@@ -200,6 +249,18 @@ class Facts:
         days = [today - timedelta(days=n) for n in range(PAST_DAYS)]
         return tuple(
             (day, tuple(i for i, first, last in spans if first <= day <= last)) for day in days
+        )
+
+    def shown_start(self, incident: Incident) -> datetime:
+        """The date history shows for an incident: its window's start for a maintenance, else
+        when impact began."""
+        return incident.maintenance_start or self.incidents[incident.id].started_at
+
+    @cached_property
+    def by_start(self) -> tuple[Incident, ...]:
+        """Incidents and maintenance by the date history shows, newest first (then by id)."""
+        return tuple(
+            sorted(self.content.incidents, key=lambda i: (self.shown_start(i), i.id), reverse=True)
         )
 
     @cached_property

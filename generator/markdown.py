@@ -53,3 +53,49 @@ def parse_blocks(text: str) -> tuple[list[Token], dict[str, Any]]:
 def render_tokens(tokens: Sequence[Token], env: dict[str, Any]) -> str:
     """Safe HTML for a run of tokens from :func:`parse_blocks` (one update's text)."""
     return str(_parser.renderer.render(list(tokens), _parser.options, env))
+
+
+def plain_text(text: str) -> str:
+    """An update's text for places that show no HTML (a calendar's description): the words,
+    links as ``words (URL)``, list items as ``- item``, blocks apart by a blank line. Links the
+    pages would drop (``javascript:``) keep only their words."""
+    blocks: list[tuple[str, bool]] = []  # (text, is a list item)
+    line: list[str] = []
+    prefix: list[str] = []
+    href: list[str | None] = []
+    for token in _parser.parse(text, {}):
+        if token.type in ("bullet_list_open", "ordered_list_open"):
+            prefix.append("- " if token.type == "bullet_list_open" else "1. ")
+        elif token.type in ("bullet_list_close", "ordered_list_close"):
+            prefix.pop()
+        elif token.type in ("fence", "code_block"):
+            blocks.append((token.content.rstrip("\n"), False))
+        elif token.type == "inline":
+            for child in token.children or []:
+                if child.type in ("text", "code_inline"):
+                    line.append(child.content)
+                elif child.type in ("softbreak", "hardbreak"):
+                    line.append("\n")
+                elif child.type == "link_open":
+                    url = str(child.attrGet("href") or "")
+                    href.append(url if _validate_link(url) else None)
+                elif child.type == "link_close":
+                    target = href.pop() if href else None
+                    if target and target != "".join(line).rsplit(" ", 1)[-1]:
+                        line.append(f" ({target})")
+                elif child.type == "image":
+                    url = str(child.attrGet("src") or "")
+                    line.append(child.content or "image")
+                    if _validate_link(url):
+                        line.append(f" ({url})")
+            indent = "  " * max(len(prefix) - 1, 0)
+            blocks.append((indent + (prefix[-1] if prefix else "") + "".join(line), bool(prefix)))
+            line = []
+    out = ""
+    previous_item = False
+    for block, item in blocks:
+        if block.strip():
+            out += ("\n" if item and previous_item else "\n\n") if out else ""
+            out += block
+            previous_item = item
+    return out

@@ -112,6 +112,15 @@ INDICATOR = _table(
     Status("critical", N_("Major System Outage"), "mo", "major outage"),
 )
 INDICATORS = tuple(INDICATOR)
+# Statuspage words the top-level status of degraded performance apart from outages ("Top-level
+# status and incident impact calculations"): the indicator stays "minor".
+DESCRIPTION = _table(
+    Status("degraded_some", N_("Partially Degraded Service"), "dg", "degraded"),
+    Status("degraded_all", N_("Degraded System Service"), "dg", "degraded"),
+    # Our own, for the page's banner only: every unresolved incident is monitoring a fix and no
+    # component is held, so the page says so instead of an outage above green components.
+    Status("recovering", N_("Recovering: a fix is being monitored"), "dg", "recovering"),
+)
 STATUS_TO_INDICATOR = {OPERATIONAL: "none", UNDER_MAINTENANCE: "maintenance", **STATUS_TO_IMPACT}
 
 # -- what pages show ------------------------------------------------------------------------
@@ -124,6 +133,8 @@ SHOWN = _table(
     Status(UPDATE, N_("Update"), "dg"),
     *MAINTENANCE.values(),
     *INDICATOR.values(),
+    *DESCRIPTION.values(),
+    Status("recovering_component", N_("Recovering"), "dg"),
     Status(NO_DATA, N_("No data"), "nd"),
 )
 # The colour of each shape where there is no stylesheet (badges, the favicon): dark enough

@@ -74,7 +74,7 @@ def parse_time(text: str, zone: tzinfo) -> datetime:
                 f"the offset {written_zone} in {quoted(text.strip())} is not one a clock "
                 "shows; offsets lie between -23:59 and +23:59, e.g. +01:00"
             ) from None
-    if match["iana"]:
+    elif match["iana"]:
         try:
             named = iana_zone(match["iana"])
         except (ZoneInfoNotFoundError, ValueError, OSError):
@@ -82,8 +82,10 @@ def parse_time(text: str, zone: tzinfo) -> datetime:
                 f"unknown time zone {quoted(match['iana'])} in {quoted(text.strip())}; use an "
                 "IANA name such as Europe/Berlin, an offset such as +01:00, or UTC"
             ) from None
-        return localize(naive, named, text.strip())
-    return localize(naive, zone, text.strip())
+        aware = localize(naive, named, text.strip())
+    else:
+        aware = localize(naive, zone, text.strip())
+    return aware
 
 
 # The years a time may fall in. Derived times (90 days of uptime before "now", a promise plus

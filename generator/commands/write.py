@@ -110,10 +110,10 @@ class _RefuseInCI:
 
     writes_text = False
 
-    def __call__(self, default: str) -> str:
+    def __call__(self, _default: str) -> str:
         raise UsageError(
             "no --message given, and in CI a default message is never posted unread: give "
-            f"the text with --message, e.g. --message {shlex.quote(default[:120])}"
+            "the text with --message '...'"
         )
 
 

@@ -9,7 +9,9 @@ hours ago") never are, since a static page would make them false.
 from __future__ import annotations
 
 import copy
+import math
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from typing import Literal
 from zoneinfo import ZoneInfo
 
@@ -106,10 +108,14 @@ class Formatter:
             return format_list(parts, locale=self.locale)
 
     def percent(self, value: float | None) -> str:
-        """``99.95%`` (``99,95 %`` in French); a dash when there is no figure."""
+        """``99.95%`` (``99,95 %`` in French); a dash when there is no figure.
+
+        Cut, not rounded, to two decimals: any downtime at all reads below 100.00%, so a red
+        bar never stands beside "100.00% uptime" (99.996 is 99.99%)."""
         if value is None:
             return "–"
-        return self._percent.apply(value / 100, self.locale)
+        cut = math.floor(round(value * 100, 6)) / 100  # round() first: 99.99 is not 99.98999...
+        return self._percent.apply(Decimal(str(cut)) / 100, self.locale)
 
     def time_element(self, moment: datetime, text: str | None = None) -> Markup:
         """``<time datetime="...">`` holding the moment in the site's zone."""

@@ -13,10 +13,11 @@ from urllib.parse import urlsplit
 
 from icalendar import Calendar, Event
 
-from generator import __version__, statuses
+from generator import __version__
+from generator.markdown import plain_text
 from generator.model import Incident
 from generator.render.context import RenderContext
-from generator.render.i18n import N_, site_title, translate
+from generator.render.i18n import N_, site_title, status_words, translate
 
 
 def render_calendar(ctx: RenderContext) -> None:
@@ -80,14 +81,18 @@ def _component_names(ctx: RenderContext, incident: Incident) -> list[str]:
 
 
 def _description(ctx: RenderContext, incident: Incident, url: str) -> str:
-    """Plain text: affected components, then every update newest first, then the link."""
+    """Plain text, as calendars show it: affected components, then every update newest first
+    (its status, its time, its words with links as URLs), then the link."""
+    language = ctx.site.language
+    words = status_words(language)
     lines = []
     names = _component_names(ctx, incident)
     if names:
-        lines += ["Affected: " + ", ".join(names), ""]
+        lines += [translate(language, N_("Affected")) + ": " + ", ".join(names), ""]
     after = ctx.facts.of(incident).update_statuses
     for update, status in reversed(list(zip(incident.updates, after, strict=True))):
         when = ctx.fmt.datetime_text(update.time)
-        lines += [f"{statuses.word(status)} ({when})", update.body.strip(), ""]
+        lines += [f"{words[status]} ({when})", plain_text(update.body), ""]
     lines.append(url)
-    return "\n".join(lines)
+    # Babel's narrow no-break space (before "PM") shows as a box or "?" in some calendars.
+    return "\n".join(lines).replace("\u202f", " ")

@@ -66,7 +66,11 @@ def incident_jobs(ctx: RenderContext) -> list[PageJob]:
 def component_jobs(ctx: RenderContext) -> list[PageJob]:
     jobs = []
     for component in ctx.site.all_components:
-        listed = ctx.facts.incidents_of(component.id)
+        listed = sorted(
+            ctx.facts.incidents_of(component.id),
+            key=lambda i: (ctx.facts.shown_start(i), i.id),
+            reverse=True,
+        )
         values = {
             "component": component,
             "incident_total": len(listed),
@@ -83,13 +87,13 @@ def history_pages(incidents: list[Incident]) -> Iterator[tuple[int, list[Inciden
 
 def history_jobs(ctx: RenderContext) -> list[PageJob]:
     """The history pages: every incident by month, newest first, 100 a page."""
-    pages = list(history_pages(list(ctx.content.incidents)))
+    pages = list(history_pages(list(ctx.facts.by_start)))
     jobs = []
     for number, chunk in pages:
         months = [
             (month, list(items))
             for month, items in groupby(
-                chunk, key=lambda i: ctx.fmt.month_text(i.first_update.time)
+                chunk, key=lambda i: ctx.fmt.month_text(ctx.facts.shown_start(i))
             )
         ]
         path = "history/index.html" if number == 1 else f"history/{number}/index.html"

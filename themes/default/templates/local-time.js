@@ -1,6 +1,6 @@
-/* Adds the reader's own time after each time shown in the site's zone, e.g. "(15:45 GMT+1)".
-   Optional: the page reads fine without it. Only moments (datetime with a time and an offset)
-   are touched, and only where the reader's offset at that moment differs from the site's. */
+/* Shows each time in the reader's own zone where that differs from the site's, e.g. "9:45 AM EST"
+   instead of "3:45 PM CET", once: the site's own time stays in the tooltip. Optional: the page
+   reads fine without it. Only moments (datetime with a time and an offset) are touched. */
 (function () {
   var fmt;
   try {
@@ -17,10 +17,8 @@
     if (!m || isNaN(d) || t.getAttribute("data-local")) continue;
     var siteOffset = (m[1] === "-" ? -1 : 1) * (60 * +m[2] + +m[3]);
     if (siteOffset === -d.getTimezoneOffset()) continue;
-    var s = document.createElement("span");
-    s.className = "lt";
-    s.textContent = " (" + fmt.format(d) + ")";
+    t.setAttribute("title", t.textContent);
     t.setAttribute("data-local", "1");
-    t.parentNode.insertBefore(s, t.nextSibling);
+    t.textContent = fmt.format(d);
   }
 })();
