@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import functools
 import re
 import unicodedata
 from datetime import date, timedelta
-from importlib import resources
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -25,7 +23,7 @@ from generator.model import (
 )
 from generator.problems import Problems, quoted
 from generator.textfile import unicode_name
-from generator.times import FIRST_YEAR, LAST_YEAR, TimeError, parse_duration
+from generator.times import FIRST_YEAR, LAST_YEAR, TimeError, iana_zone, parse_duration
 
 # \Z, not $: "$" also matches before a trailing newline, which would let "api\n" pass.
 ID_PATTERN = re.compile(r"[a-z0-9][a-z0-9-]*\Z")
@@ -76,25 +74,6 @@ def site_timezone(source: Path) -> ZoneInfo:
         return iana_zone(yamlfile.as_text(data.get("timezone") or "UTC"))
     except (OSError, ValueError, AttributeError, ZoneInfoNotFoundError):
         return ZoneInfo("UTC")
-
-
-@functools.cache
-def iana_zones() -> frozenset[str]:
-    """The names of real IANA time zones, as the tzdata package lists them.
-
-    Not ``zoneinfo.available_timezones()``: on a build machine that also offers ``localtime``
-    and ``posixrules`` (links to whatever zone the machine is set to), so a site naming them
-    would follow the machine it is built on. ``Factory`` is no place's zone either.
-    """
-    names = resources.files("tzdata").joinpath("zones").read_text(encoding="utf-8").split()
-    return frozenset(names) - {"Factory", "localtime", "posixrules"}
-
-
-def iana_zone(name: str) -> ZoneInfo:
-    """The zone of an IANA name; ZoneInfoNotFoundError for any other name."""
-    if name not in iana_zones():
-        raise ZoneInfoNotFoundError(name)
-    return ZoneInfo(name)
 
 
 def load_site(source: Path, problems: Problems) -> Site | None:

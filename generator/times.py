@@ -9,8 +9,10 @@ that does not exist (clocks going forward) is an error.
 
 from __future__ import annotations
 
+import functools
 import re
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
+from importlib import resources
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from generator.problems import quoted
@@ -66,7 +68,7 @@ def parse_time(text: str, zone: tzinfo) -> datetime:
     written_zone = match["zone"]
     if written_zone:
         try:
-            aware = naive.replace(tzinfo=_fixed_zone(written_zone))
+            return naive.replace(tzinfo=_fixed_zone(written_zone))
         except ValueError:  # datetime.timezone takes offsets under 24 hours only
             raise TimeError(
                 f"the offset {written_zone} in {quoted(text.strip())} is not one a clock "
@@ -74,8 +76,8 @@ def parse_time(text: str, zone: tzinfo) -> datetime:
             ) from None
     elif match["iana"]:
         try:
-            named = ZoneInfo(match["iana"])
-        except (ZoneInfoNotFoundError, ValueError):
+            named = iana_zone(match["iana"])
+        except (ZoneInfoNotFoundError, ValueError, OSError):
             raise TimeError(
                 f"unknown time zone {quoted(match['iana'])} in {quoted(text.strip())}; use an "
                 "IANA name such as Europe/Berlin, an offset such as +01:00, or UTC"
@@ -99,6 +101,26 @@ def in_range(moment: datetime, shown: str) -> datetime:
             f"{FIRST_YEAR} and {LAST_YEAR}"
         )
     return moment
+
+
+@functools.cache
+def iana_zones() -> frozenset[str]:
+    """The names of real IANA time zones, as the tzdata package lists them.
+
+    Not ``zoneinfo.available_timezones()``: on a build machine that also offers ``localtime``
+    and ``posixrules`` (links to whatever zone the machine is set to), and ``posix/...`` or
+    ``right/...`` copies, so a site naming them would follow the machine it is built on.
+    ``Factory`` is no place's zone either.
+    """
+    names = resources.files("tzdata").joinpath("zones").read_text(encoding="utf-8").split()
+    return frozenset(names) - {"Factory", "localtime", "posixrules"}
+
+
+def iana_zone(name: str) -> ZoneInfo:
+    """The zone of an IANA name; ZoneInfoNotFoundError for any other name."""
+    if name not in iana_zones():
+        raise ZoneInfoNotFoundError(name)
+    return ZoneInfo(name)
 
 
 def _fixed_zone(written: str) -> tzinfo:

@@ -1,6 +1,7 @@
 """Properties that hold for any input (Hypothesis): any bytes as an incident file or as
 site.yaml end in a clean result or in problems (``ContentError``, exit status 1), never in any
-other exception; and whatever ``check`` passes, ``build`` builds.
+other exception; whatever ``check`` passes, ``build`` builds; and the writing commands, given
+any text, either write a file that passes ``check`` or refuse, never with an internal error.
 
 The library is run in-process, so an unexpected exception fails the test with the input that
 caused it (Hypothesis shrinks it to a small one). Bounded to well under two minutes in CI.
@@ -8,18 +9,20 @@ caused it (Hypothesis shrinks it to a small one). Bounded to well under two minu
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import tempfile
 import textwrap
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stderr, redirect_stdout
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.build import build, check
+from generator.cli import main
 from generator.problems import ContentError
 from generator.times import UTC, parse_time
 from tests.conftest import SITE_YAML
@@ -234,4 +237,65 @@ def test_whatever_check_passes_build_builds(title: str, body: str, name: str) ->
         site_yaml.encode("utf-8", "surrogatepass"),
         {"fuzz": incident.encode("utf-8", "surrogatepass")},
     ) as root:
+        check_then_build(root)
+
+
+def run_main(argv: list[str]) -> int:
+    """``statusgen`` in-process, its output swallowed; argparse's usage errors are exit 2."""
+    out, err = io.StringIO(), io.StringIO()
+    try:
+        with redirect_stdout(out), redirect_stderr(err):
+            return main(argv)
+    except SystemExit as exc:
+        return int(exc.code or 0)
+
+
+OPEN = textwrap.dedent(
+    """\
+    ---
+    title: Elevated error rates on the API
+    components:
+      api: partial_outage
+    next_update: 2026-11-20 15:00
+    ---
+
+    ## 2026-11-20 14:05 — Investigating
+    We are seeing elevated error rates and are investigating.
+    """
+)
+
+
+@settings(FUZZ, max_examples=max(EXAMPLES // 4, 1))
+@given(
+    command=st.sampled_from(["update", "resolve", "new"]),
+    message=_writer_text,
+    status=st.sampled_from(["identified", "monitoring", "resolved", "update", "Fixing"]),
+    next_update=st.one_of(st.none(), st.sampled_from(["30m", "14:30", "99999999999h", "x"])),
+)
+def test_the_writing_commands_never_end_in_a_traceback(
+    command: str, message: str, status: str, next_update: str | None
+) -> None:
+    """Any message text: ``update``/``resolve``/``new`` write a file that check passes and
+    build builds, keeping the text that was there; or refuse (exit 1 or 2), writing nothing.
+    Exit status 3 (an internal error) fails the test."""
+    with site_folder(SITE_YAML.encode(), {"open": OPEN.encode()}) as root:
+        now = ["--now", "2026-11-20 14:30 UTC", "--source", str(root)]
+        if command == "new":
+            argv = ["new", "Errors", "-c", "api=partial_outage", f"--message={message}", *now]
+        elif command == "update":
+            argv = ["update", "open", "-s", status, f"--message={message}", *now]
+        else:
+            argv = ["resolve", "open", f"--message={message}", *now]
+        if next_update and command != "resolve":
+            argv.append(f"--next={next_update}")
+        folder = root / "content" / "incidents"
+        before = {p.name: p.read_bytes() for p in folder.iterdir()}
+        status_code = run_main(argv)
+        assert status_code in (0, 1, 2), f"exit status {status_code} for {argv!r}"
+        after = {p.name: p.read_bytes() for p in folder.iterdir()}
+        if status_code != 0:
+            assert after == before, "a refused command writes nothing"
+            return
+        body = OPEN.split("---\n", 2)[2].encode()
+        assert body in after["open.md"], "the updates already there are kept byte for byte"
         check_then_build(root)
