@@ -1,13 +1,17 @@
 """The build, as a recipe: load config → read content → check → derive → render → write.
 
 Nothing is written until everything has been read, checked and rendered; then the new site is
-swapped in at once, so a failed build leaves the previous output as it was.
+swapped in at once, so a failed build leaves the previous output as it was. The build also
+decides what runs where: one :class:`~generator.parallel.Workers` serves every stage that has
+per-item work (reading incident files, rendering the many pages, writing files), and the
+renderers themselves are plain functions that never start a process.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 
 from generator import derive
@@ -16,9 +20,22 @@ from generator.content import IncidentCache, load_content
 from generator.derive import Facts, compute_facts
 from generator.model import Content
 from generator.output import SiteFiles
+from generator.parallel import IN_PROCESS, Workers
 from generator.problems import ContentError, Problem, Problems, UsageError
-from generator.render import i18n
-from generator.render.context import render_all
+from generator.render import api, badges, embed, feeds, hosting, i18n, ics, pages, uptime_api
+from generator.render.context import RenderContext, Renderer
+
+# The renderers, in the order this process runs them; each writes one family of files.
+RENDERERS: list[Renderer] = [
+    pages.render_pages,
+    feeds.render_feeds,
+    api.render_api,
+    ics.render_calendar,
+    badges.render_badges,
+    embed.render_embed,
+    hosting.render_hosting,
+    uptime_api.render_uptime_api,
+]
 
 
 @dataclass(frozen=True)
@@ -31,18 +48,24 @@ class Checked:
 
 
 def check(
-    source: Path, now: datetime, strict: bool = False, cache: IncidentCache | None = None
+    source: Path,
+    now: datetime,
+    strict: bool = False,
+    cache: IncidentCache | None = None,
+    workers: Workers | None = None,
 ) -> Checked:
     """Read and validate a site; raise :class:`ContentError` listing every problem.
 
     Warnings (an overdue promise, say) fail only with ``strict``.
     """
+    workers = workers or Workers.available()
     problems = Problems()
     site = load_site(source, problems)
     if site is None:
         raise ContentError(problems.sorted())
     i18n.check_language(site, problems)
-    content = load_content(site, problems, cache)
+    # A cache learns each file as it is read, so with one the files are read here.
+    content = load_content(site, problems, cache, IN_PROCESS if cache is not None else workers)
     facts = compute_facts(content, now)
     derive.check_promises(facts, problems)
     if problems.errors or (strict and problems.warnings):
@@ -50,8 +73,19 @@ def check(
     return Checked(content, facts, problems.sorted())
 
 
-def render(checked: Checked) -> SiteFiles:
-    return render_all(checked.content, checked.facts, checked.facts.now)
+def render(checked: Checked, workers: Workers = IN_PROCESS) -> SiteFiles:
+    """Every output file of the site, in memory: the many pages on the workers while this
+    process runs the renderers."""
+    ctx = RenderContext(checked.content, checked.facts, checked.facts.now, SiteFiles())
+    jobs = pages.page_jobs(ctx)
+    ctx.prepare()  # before the workers fork, so that they inherit it
+    with workers.start(partial(pages.render_jobs, ctx, jobs), len(jobs)) as rendered:
+        for renderer in RENDERERS:
+            renderer(ctx)
+        for path, page in rendered.results():
+            ctx.files.add(path, page)
+    pages.render_sitemap(ctx)  # it lists every page, so it comes last
+    return ctx.files
 
 
 def build(
@@ -63,8 +97,9 @@ def build(
 ) -> Checked:
     """Build the site at ``source`` into ``output``."""
     guard_output(source, output)
-    checked = check(source, now, strict, cache)
-    render(checked).write_atomically(output)
+    workers = Workers.available()
+    checked = check(source, now, strict, cache, workers)
+    render(checked, workers).write_atomically(output, workers)
     return checked
 
 

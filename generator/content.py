@@ -17,7 +17,7 @@ from generator import statuses, yamlfile
 from generator.config import ID_PATTERN
 from generator.markdown import parse_blocks, render_tokens
 from generator.model import Content, Incident, Site, Update
-from generator.parallel import map_ranges
+from generator.parallel import IN_PROCESS, Workers
 from generator.problems import Problem, Problems
 from generator.statuses import (
     FINISHED,
@@ -73,8 +73,14 @@ class IncidentCache:
             del self._entries[gone]
 
 
-def load_content(site: Site, problems: Problems, cache: IncidentCache | None = None) -> Content:
-    """Read every incident file of the site; problems go to ``problems``."""
+def load_content(
+    site: Site,
+    problems: Problems,
+    cache: IncidentCache | None = None,
+    workers: Workers = IN_PROCESS,
+) -> Content:
+    """Read every incident file of the site; problems go to ``problems``. ``workers`` read
+    the files (a cache learns nothing from them: it wants them read here)."""
     folder = incidents_dir(site.source)
     paths = []
     if folder.is_dir():
@@ -82,9 +88,8 @@ def load_content(site: Site, problems: Problems, cache: IncidentCache | None = N
             p for p in sorted(folder.iterdir()) if p.suffix == ".md" and not p.name.startswith(".")
         ]
 
-    def read(start: int, stop: int) -> tuple[list[Incident], list[Problem]]:
-        incidents: list[Incident] = []
-        all_found: list[Problem] = []
+    def read(start: int, stop: int) -> list[tuple[Incident | None, list[Problem]]]:
+        out = []
         for path in paths[start:stop]:
             cached = cache.get(path, site) if cache is not None else None
             if cached is None:
@@ -92,17 +97,14 @@ def load_content(site: Site, problems: Problems, cache: IncidentCache | None = N
                 cached = load_incident(path, site, found), found.items
                 if cache is not None:
                     cache.put(path, site, *cached)
-            if cached[0] is not None:
-                incidents.append(cached[0])
-            all_found.extend(cached[1])
-        return incidents, all_found
+            out.append(cached)
+        return out
 
     incidents = []
-    # With a cache (the preview, a threaded process) reading stays in this process.
-    chunks = [read(0, len(paths))] if cache is not None else map_ranges(read, len(paths))
-    for chunk, chunk_problems in chunks:
-        incidents.extend(chunk)
-        problems.items.extend(chunk_problems)
+    for incident, found in workers.map(read, len(paths)):
+        if incident is not None:
+            incidents.append(incident)
+        problems.items.extend(found)
     if cache is not None:
         cache.keep_only(paths)
     incidents.sort(key=lambda i: (i.first_update.time, i.id), reverse=True)

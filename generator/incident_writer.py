@@ -26,6 +26,7 @@ from generator.config import ID_PATTERN, load_site
 from generator.content import incidents_dir, load_content, load_incident, normalize_status
 from generator.derive import Facts, compute_facts
 from generator.model import Incident, Site
+from generator.parallel import Workers
 from generator.problems import ContentError, Problem, Problems, UsageError, display_path
 from generator.statuses import (
     FINISHED,
@@ -467,7 +468,7 @@ def _commit(site: Site, path: Path, before: bytes | None, after: str, now: datet
             _write(path, before)
         raise ContentError(problems.sorted())
     others = Problems()  # other files' problems are theirs to fix; this edit stands
-    content = load_content(site, others)
+    content = load_content(site, others, workers=Workers.available())
     if not any(i.id == incident.id for i in content.incidents):
         content = type(content)(site, (incident, *content.incidents))
     facts = compute_facts(content, now)

@@ -11,7 +11,7 @@ import shutil
 import tempfile
 from pathlib import Path, PurePosixPath
 
-from generator.parallel import map_ranges
+from generator.parallel import IN_PROCESS, Workers
 
 
 class OutputConflict(ValueError):
@@ -39,14 +39,14 @@ class SiteFiles:
     def paths(self) -> list[str]:
         return sorted(self._files)
 
-    def write_atomically(self, output: Path) -> None:
+    def write_atomically(self, output: Path, workers: Workers = IN_PROCESS) -> None:
         """Write every file to a fresh folder beside ``output``, then swap it in."""
         output = output.resolve()
         output.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
         paths = self.paths()
 
-        def write(start: int, stop: int) -> None:
+        def write(start: int, stop: int) -> list[None]:
             made: set[Path] = set()
             for path in paths[start:stop]:
                 target = staging / path
@@ -54,10 +54,11 @@ class SiteFiles:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     made.add(target.parent)
                 target.write_bytes(self._files[path])
+            return []
 
         try:
             # Thousands of small files: the file system is the bottleneck; spread over the cores.
-            map_ranges(write, len(paths))
+            workers.map(write, len(paths))
             # Keep dotfiles an operator put in the output (.nojekyll, .well-known, .git).
             if output.is_dir():
                 for kept in output.iterdir():

@@ -1,14 +1,13 @@
-"""Rendering a whole site: the renderers and what they share.
+"""What every renderer of one build shares: the :class:`RenderContext` and the theme's pages.
 
-Each renderer takes a :class:`RenderContext` and adds its files to a
-:class:`~generator.output.SiteFiles`. The list :data:`RENDERERS` is the build's recipe.
+Each renderer is a plain function that takes a :class:`RenderContext` and adds its files to
+its :class:`~generator.output.SiteFiles`; :mod:`generator.build` runs them.
 """
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 from typing import Any
@@ -20,6 +19,7 @@ from generator import statuses
 from generator.derive import Facts
 from generator.model import Content, Incident, Site, Update
 from generator.output import SiteFiles
+from generator.render import i18n
 from generator.render.formatting import Formatter
 from generator.render.theme import make_environment
 
@@ -32,8 +32,6 @@ class RenderContext:
     facts: Facts
     now: datetime
     files: SiteFiles
-    # Work started on other cores, finished once every renderer has run (see render_all).
-    finishers: list[Callable[[], None]] = field(default_factory=list)
 
     @property
     def site(self) -> Site:
@@ -46,8 +44,6 @@ class RenderContext:
     @cached_property
     def env(self) -> Environment:
         env = make_environment(self.site.source, self.site.theme)
-        from generator.render import i18n
-
         i18n.install(env, self.site.language)
         env.globals["status_icon"] = status_icon
         env.globals["status_shape"] = statuses.shape
@@ -56,6 +52,13 @@ class RenderContext:
     def html(self, update: Update) -> Markup:
         """An update's text as the safe HTML the reader made of it (content.py)."""
         return Markup(update.html)
+
+    def prepare(self) -> None:
+        """Work out what every page needs before workers fork with it, so that they inherit
+        it instead of each working it out again: every template compiled, and uptime."""
+        for name in self.env.list_templates():
+            self.env.get_template(name)
+        self.facts.uptime  # noqa: B018 - computed once, here
 
     def absolute(self, path: str) -> str:
         """The public URL of an output path ('' for the home page)."""
@@ -113,23 +116,3 @@ def render_page(ctx: RenderContext, template: str, path: str, **values: Any) -> 
 def render_template(ctx: RenderContext, template: str, path: str, **values: Any) -> None:
     """Render a theme template to an output path."""
     ctx.files.add(path, render_page(ctx, template, path, **values))
-
-
-def render_all(content: Content, facts: Facts, now: datetime) -> SiteFiles:
-    """Every output file of the site, in memory."""
-    from generator.render import RENDERERS
-    from generator.render.pages import render_sitemap
-
-    ctx = RenderContext(content=content, facts=facts, now=now, files=SiteFiles())
-    try:
-        for renderer in RENDERERS:
-            renderer(ctx)
-    except BaseException:
-        for finish in ctx.finishers:  # stop the other cores' work before giving up
-            with contextlib.suppress(Exception):
-                finish()
-        raise
-    for finish in ctx.finishers:
-        finish()
-    render_sitemap(ctx)  # it lists every page, so it comes last
-    return ctx.files

@@ -9,7 +9,6 @@ from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
 from generator.model import Incident
-from generator.parallel import Pending
 from generator.render.context import RenderContext, render_page, render_template
 from generator.render.theme import static_files
 
@@ -19,41 +18,32 @@ COMPONENT_PAGE_INCIDENTS = 100  # the latest ones; the history pages hold every 
 
 # A page to render: its template, its output path, and the template's values.
 PageJob = tuple[str, str, dict[str, Any]]
+Page = tuple[str, str]  # a rendered page: its output path and its text
 
 
 def render_pages(ctx: RenderContext) -> None:
-    # The home page first: it warms the caches (templates, uptime) the other cores start with.
+    """The home page, the 404 page, the theme's static files and robots.txt."""
     render_template(ctx, "index.html", "index.html", past_days=ctx.facts.past_days)
     # A 404 page is served at any depth, so its links start from the host's root; they stay on
     # whichever host serves it (a mirror too, when it publishes at the same path).
     render_template(ctx, "404.html", "404.html", root=urlsplit(ctx.site.url).path or "/")
-    render_in_background(ctx, [*component_jobs(ctx), *history_jobs(ctx), *incident_jobs(ctx)])
     for name, path in static_files(ctx.site.source, ctx.site.theme).items():
         ctx.files.add(f"static/{name}", path.read_bytes())
     sitemap = ctx.absolute("sitemap.xml")
     ctx.files.add("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n")
 
 
-def render_in_background(ctx: RenderContext, jobs: list[PageJob]) -> None:
-    """Most of a large site's pages: rendered on the other cores while this process renders the
-    feeds and the API, and collected when every renderer has run (see render_all)."""
+def page_jobs(ctx: RenderContext) -> list[PageJob]:
+    """The site's many pages: one per component, per history page and per incident."""
+    return [*component_jobs(ctx), *history_jobs(ctx), *incident_jobs(ctx)]
 
-    def render(start: int, stop: int) -> list[tuple[str, str]]:
-        return [
-            (path, render_page(ctx, template, path, **values))
-            for template, path, values in jobs[start:stop]
-        ]
 
-    for template in sorted({template for template, _, _ in jobs}):
-        ctx.env.get_template(template)  # compiled once here, not once per core
-    pending = Pending(render, len(jobs))
-
-    def collect() -> None:
-        for chunk in pending.results():
-            for path, page in chunk:
-                ctx.files.add(path, page)
-
-    ctx.finishers.append(collect)
+def render_jobs(ctx: RenderContext, jobs: list[PageJob], start: int, stop: int) -> list[Page]:
+    """``jobs[start:stop]`` rendered: (output path, page)."""
+    return [
+        (path, render_page(ctx, template, path, **values))
+        for template, path, values in jobs[start:stop]
+    ]
 
 
 def incident_jobs(ctx: RenderContext) -> list[PageJob]:
