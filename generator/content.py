@@ -7,10 +7,12 @@ line in the file; a file with errors is left out and the build fails.
 
 from __future__ import annotations
 
+import hashlib
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from generator import statuses, yamlfile
@@ -46,27 +48,36 @@ def incidents_dir(source: Path) -> Path:
     return source / "content" / "incidents"
 
 
+class Parsed(NamedTuple):
+    """What an incident's text reads as: the incident (None when it has errors) and the
+    problems found, errors and warnings."""
+
+    incident: Incident | None
+    problems: list[Problem]
+
+
 class IncidentCache:
-    """What each incident file read as, for a process that builds again and again (the preview):
-    a file whose size and modification time are unchanged, read for the same site zone and
-    components, is not parsed again."""
+    """What each incident file read as, for a process that builds again and again (the
+    preview): a file whose bytes are unchanged, read for the same site zone and components, is
+    not parsed again. The key is a hash of the bytes read, so no edit is ever missed, however
+    small or quick (a same-size edit within the file system's time granularity, say)."""
 
     def __init__(self) -> None:
-        self._entries: dict[Path, tuple[tuple[object, ...], Incident | None, list[Problem]]] = {}
+        self._entries: dict[Path, tuple[tuple[object, ...], Parsed]] = {}
 
     @staticmethod
-    def key(path: Path, site: Site) -> tuple[object, ...]:
-        stat = path.stat()
-        return (stat.st_mtime_ns, stat.st_size, site.timezone.key, tuple(sorted(site.by_id)))
+    def key(data: bytes, site: Site) -> tuple[object, ...]:
+        digest = hashlib.blake2b(data, digest_size=16).digest()
+        return (digest, site.timezone.key, tuple(sorted(site.by_id)))
 
-    def get(self, path: Path, site: Site) -> tuple[Incident | None, list[Problem]] | None:
+    def get(self, path: Path, data: bytes, site: Site) -> Parsed | None:
         entry = self._entries.get(path)
-        if entry is None or entry[0] != self.key(path, site):
+        if entry is None or entry[0] != self.key(data, site):
             return None
-        return entry[1], entry[2]
+        return entry[1]
 
-    def put(self, path: Path, site: Site, incident: Incident | None, found: list[Problem]) -> None:
-        self._entries[path] = (self.key(path, site), incident, found)
+    def put(self, path: Path, data: bytes, site: Site, parsed: Parsed) -> None:
+        self._entries[path] = (self.key(data, site), parsed)
 
     def keep_only(self, paths: list[Path]) -> None:
         for gone in set(self._entries) - set(paths):
@@ -88,17 +99,8 @@ def load_content(
             p for p in sorted(folder.iterdir()) if p.suffix == ".md" and not p.name.startswith(".")
         ]
 
-    def read(start: int, stop: int) -> list[tuple[Incident | None, list[Problem]]]:
-        out = []
-        for path in paths[start:stop]:
-            cached = cache.get(path, site) if cache is not None else None
-            if cached is None:
-                found = Problems()
-                cached = load_incident(path, site, found), found.items
-                if cache is not None:
-                    cache.put(path, site, *cached)
-            out.append(cached)
-        return out
+    def read(start: int, stop: int) -> list[Parsed]:
+        return [read_incident(path, site, cache) for path in paths[start:stop]]
 
     incidents = []
     for incident, found in workers.map(read, len(paths)):
@@ -115,47 +117,104 @@ def normalize_status(word: str) -> str:
     return re.sub(r"[\s_-]+", "_", word.strip().lower())
 
 
+def read_incident(path: Path, site: Site, cache: IncidentCache | None = None) -> Parsed:
+    """Read one incident file (from ``cache`` when its bytes are the same as last time)."""
+    try:
+        data = path.read_bytes()
+        cached = cache.get(path, data, site) if cache is not None else None
+        if cached is not None:
+            return cached
+        text = data.decode("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        problems = Problems()
+        _check_id(path, problems)
+        problems.error(path, 0, f"cannot read this file as UTF-8 text: {exc}")
+        return Parsed(None, problems.items)
+    parsed = parse_incident(text, path.stem, site)
+    if cache is not None:
+        cache.put(path, data, site, parsed)
+    return parsed
+
+
 def load_incident(path: Path, site: Site, problems: Problems) -> Incident | None:
     """Read one incident file; report its problems and return None if it has errors."""
-    errors_before = len(problems.errors)
-    incident_id = path.stem
-    if not ID_PATTERN.match(incident_id):
+    incident, found = read_incident(path, site)
+    problems.items.extend(found)
+    return incident
+
+
+def _check_id(path: Path, problems: Problems) -> None:
+    if not ID_PATTERN.match(path.stem):
         problems.error(
             path,
             0,
             f"the file name {path.name!r} cannot be an incident id: use "
             "lower-case letters, digits and dashes, e.g. 2026-11-20-api-errors.md",
         )
-    try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as exc:
-        problems.error(path, 0, f"cannot read this file as UTF-8 text: {exc}")
-        return None
-    text = text.lstrip("\ufeff")
-    lines = text.splitlines()
-    if not lines or lines[0].strip() != "---":
-        problems.error(
-            path,
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """Where an incident's text is cut: offsets into the text, and the closing fence's line."""
+
+    newline: str  # the text's line ending, "\n" or "\r\n"
+    yaml_start: int  # the first character of the YAML between the fences
+    yaml_end: int  # the first character of the closing fence line
+    body_start: int  # the first character after the closing fence line
+    closing_line: int  # the closing fence's line, counted from 0 (as str.splitlines does)
+
+
+class FrontMatterError(ValueError):
+    """The text has no front matter, or it is not closed."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def split_front_matter(text: str) -> FrontMatter:
+    """Find the front matter of an incident's text: ``---`` lines around YAML, first thing."""
+    lines = text.splitlines(keepends=True)
+    newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
+    if not lines or lines[0].strip().lstrip("\ufeff") != "---":
+        raise FrontMatterError(
             1,
             "an incident file starts with front matter between '---' lines:\n"
             "---\ntitle: Elevated error rates on the API\ncomponents:\n"
             "  api: partial_outage\n---",
         )
-        return None
+    offset = len(lines[0])
+    for number, line in enumerate(lines[1:], 1):
+        if line.strip() == "---":
+            return FrontMatter(newline, len(lines[0]), offset, offset + len(line), number)
+        offset += len(line)
+    raise FrontMatterError(1, "the front matter is not closed: add a line '---' after it")
+
+
+def parse_incident(text: str, incident_id: str, site: Site) -> Parsed:
+    """Read the text of the incident ``incident_id`` of ``site``: the one reader of an incident,
+    for files, the preview's cache and the writing commands alike. Problems name the file
+    ``content/incidents/<id>.md`` of the site and the line."""
+    path = incidents_dir(site.source) / f"{incident_id}.md"
+    problems = Problems()
+    _check_id(path, problems)
+    text = text.lstrip("\ufeff")
+    lines = text.splitlines()
     try:
-        end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
-    except StopIteration:
-        problems.error(path, 1, "the front matter is not closed: add a line '---' after it")
-        return None
+        end = split_front_matter(text).closing_line
+    except FrontMatterError as exc:
+        problems.error(path, exc.line, exc.message)
+        return Parsed(None, problems.items)
     zone = site.timezone
     try:
         meta = yamlfile.load("\n".join(lines[1:end])) or yamlfile.Located()
     except yamlfile.YamlError as exc:
         problems.error(path, exc.line + 1, str(exc))
-        return None
+        return Parsed(None, problems.items)
     if not isinstance(meta, dict):
         problems.error(path, 2, "the front matter must be keys such as title: and components:")
-        return None
+        return Parsed(None, problems.items)
 
     def line(key: str) -> int:
         return yamlfile.line_of(meta, key, 1) + 1 if key in meta else 1
@@ -233,7 +292,7 @@ def load_incident(path: Path, site: Site, problems: Problems) -> Incident | None
     )
 
     updates = _read_updates(lines, end + 1, path, zone, problems, is_maintenance)
-    if not updates and len(problems.errors) == errors_before:
+    if not updates and not problems.errors:
         problems.error(
             path,
             end + 1,
@@ -247,10 +306,10 @@ def load_incident(path: Path, site: Site, problems: Problems) -> Incident | None
             problems.warning(path, at, message + "; it is left out of this past incident")
         else:
             problems.error(path, at, message)
-    if len(problems.errors) > errors_before:
-        return None
+    if problems.errors:
+        return Parsed(None, problems.items)
     key_lines = tuple((str(key), line(str(key))) for key in meta)
-    return Incident(
+    incident = Incident(
         id=incident_id,
         path=path,
         title=str(title).strip(),
@@ -263,6 +322,7 @@ def load_incident(path: Path, site: Site, problems: Problems) -> Incident | None
         maintenance_end=maintenance_end,
         lines=key_lines,
     )
+    return Parsed(incident, problems.items)
 
 
 def _read_components(

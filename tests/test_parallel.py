@@ -36,7 +36,7 @@ def logged(function):
         return function(*args)
     return run
 
-content.load_incident = logged(content.load_incident)
+content.read_incident = logged(content.read_incident)
 pages.render_jobs = logged(pages.render_jobs)
 if thread == "thread":  # a preview, say: forking now could copy a held lock
     threading.Thread(target=time.sleep, args=(60,), daemon=True).start()
@@ -98,8 +98,8 @@ def test_a_build_on_workers_is_byte_identical_to_one_in_one_process(
     one = run_build(site, tmp_path / "one", "1")
     two = run_build(site, tmp_path / "two", "2")
     # Reading and rendering really ran on two other processes, and only there...
-    assert one == {"load_incident": {0}, "render_jobs": {0}}
-    for name in ("load_incident", "render_jobs"):
+    assert one == {"read_incident": {0}, "render_jobs": {0}}
+    for name in ("read_incident", "render_jobs"):
         assert len(two[name]) == 2 and 0 not in two[name], (name, two)
     # ... with more items than the threshold at every stage, and the same bytes.
     built = tree(tmp_path / "one")
@@ -110,7 +110,7 @@ def test_a_build_on_workers_is_byte_identical_to_one_in_one_process(
 def test_a_process_running_another_thread_builds_alone(tmp_path: Path, make_site: MakeSite) -> None:
     site = make_site(incidents(MIN_ITEMS + 10))
     seen = run_build(site, tmp_path / "threaded", "2", thread="thread")
-    assert seen == {"load_incident": {0}, "render_jobs": {0}}
+    assert seen == {"read_incident": {0}, "render_jobs": {0}}
     assert len(list((tmp_path / "threaded" / "incidents").iterdir())) == MIN_ITEMS + 10
 
 
