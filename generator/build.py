@@ -19,11 +19,12 @@ from generator.config import load_site
 from generator.content import IncidentCache, load_content
 from generator.derive import Facts, compute_facts
 from generator.model import Content
-from generator.output import SiteFiles
+from generator.output import OutputConflict, SiteFiles
 from generator.parallel import IN_PROCESS, Workers
 from generator.problems import ContentError, Problem, Problems, UsageError
 from generator.render import api, badges, embed, feeds, hosting, i18n, ics, pages, uptime_api
 from generator.render.context import RenderContext, Renderer
+from generator.render.theme import TemplateCache
 
 # The renderers, in the order this process runs them; each writes one family of files.
 RENDERERS: list[Renderer] = [
@@ -45,6 +46,7 @@ class Checked:
     content: Content
     facts: Facts
     warnings: list[Problem]
+    context: RenderContext  # for rendering, with the theme's templates compiled and tried
 
 
 def check(
@@ -53,10 +55,13 @@ def check(
     strict: bool = False,
     cache: IncidentCache | None = None,
     workers: Workers | None = None,
+    template_cache: TemplateCache | None = None,
 ) -> Checked:
-    """Read and validate a site; raise :class:`ContentError` listing every problem.
+    """Read and validate a site, and try its theme on one page of each kind; raise
+    :class:`ContentError` listing every problem.
 
-    Warnings (an overdue promise, say) fail only with ``strict``.
+    Warnings (an overdue promise, say) fail only with ``strict``. A process that checks again
+    and again (the preview) keeps what it read in ``cache`` and ``template_cache``.
     """
     workers = workers or Workers.available()
     problems = Problems()
@@ -68,23 +73,30 @@ def check(
     content = load_content(site, problems, cache, IN_PROCESS if cache is not None else workers)
     facts = compute_facts(content, now)
     derive.check_promises(facts, problems)
+    context = RenderContext(content, facts, now, SiteFiles(), template_cache)
+    problems.items.extend(pages.try_theme(context))
     if problems.errors or (strict and problems.warnings):
         raise ContentError(problems.sorted())
-    return Checked(content, facts, problems.sorted())
+    return Checked(content, facts, problems.sorted(), context)
 
 
 def render(checked: Checked, workers: Workers = IN_PROCESS) -> SiteFiles:
     """Every output file of the site, in memory: the many pages on the workers while this
-    process runs the renderers."""
-    ctx = RenderContext(checked.content, checked.facts, checked.facts.now, SiteFiles())
+    process runs the renderers. A template that fails on some page, or two things writing
+    one path, is a :class:`ContentError` like any problem in the content."""
+    ctx = checked.context
     jobs = pages.page_jobs(ctx)
-    ctx.prepare()  # before the workers fork, so that they inherit it
-    with workers.start(partial(pages.render_jobs, ctx, jobs), len(jobs)) as rendered:
-        for renderer in RENDERERS:
-            renderer(ctx)
-        for path, page in rendered.results():
-            ctx.files.add(path, page)
-    pages.render_sitemap(ctx)  # it lists every page, so it comes last
+    try:
+        with workers.start(
+            partial(pages.render_jobs, ctx, jobs), len(jobs), before_fork=ctx.prepare
+        ) as rendered:
+            for renderer in RENDERERS:
+                renderer(ctx)
+            for path, page in rendered.results():
+                ctx.files.add(path, page)
+        pages.render_sitemap(ctx)  # it lists every page, so it comes last
+    except OutputConflict as exc:
+        raise ContentError([exc.problem()]) from None
     return ctx.files
 
 
@@ -94,11 +106,12 @@ def build(
     now: datetime,
     strict: bool = False,
     cache: IncidentCache | None = None,
+    template_cache: TemplateCache | None = None,
 ) -> Checked:
     """Build the site at ``source`` into ``output``."""
     guard_output(source, output)
     workers = Workers.available()
-    checked = check(source, now, strict, cache, workers)
+    checked = check(source, now, strict, cache, workers, template_cache)
     render(checked, workers).write_atomically(output, workers)
     return checked
 

@@ -12,10 +12,20 @@ import tempfile
 from pathlib import Path, PurePosixPath
 
 from generator.parallel import IN_PROCESS, Workers
+from generator.problems import Problem, display_path
 
 
 class OutputConflict(ValueError):
     """Two things tried to write the same output path, or a path left the output folder."""
+
+    def __init__(self, message: str, source: Path | None = None):
+        super().__init__(message)
+        self.message = message
+        self.source = source  # the file that asked for the path, when there is one
+
+    def problem(self) -> Problem:
+        where = display_path(self.source) if self.source is not None else "the built site"
+        return Problem(where, 0, "error", self.message)
 
 
 class SiteFiles:
@@ -24,10 +34,11 @@ class SiteFiles:
     def __init__(self) -> None:
         self._files: dict[str, bytes] = {}
 
-    def add(self, path: str, data: bytes | str) -> None:
-        clean = _safe_path(path)
+    def add(self, path: str, data: bytes | str, source: Path | None = None) -> None:
+        """Add a file at ``path``; ``source``: the file it comes from, named in a conflict."""
+        clean = _safe_path(path, source)
         if clean in self._files:
-            raise OutputConflict(f"two parts of the site both write {clean}")
+            raise OutputConflict(f"two parts of the site both write {clean}", source)
         self._files[clean] = data.encode("utf-8") if isinstance(data, str) else data
 
     def __contains__(self, path: str) -> bool:
@@ -84,8 +95,12 @@ def _copy(source: Path, target: Path) -> None:
         shutil.copy2(source, target)
 
 
-def _safe_path(path: str) -> str:
+def _safe_path(path: str, source: Path | None) -> str:
     posix = PurePosixPath(path)
     if posix.is_absolute() or any(part in ("", ".", "..") for part in posix.parts) or "\\" in path:
-        raise OutputConflict(f"refusing to write {path!r}: it would leave the output folder")
+        raise OutputConflict(
+            f"refusing to write {path!r}: it would leave the output folder; give the file "
+            "a name of letters, digits, dots, dashes and slashes",
+            source,
+        )
     return str(posix)

@@ -80,10 +80,16 @@ class Workers:
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
         return cls(min(cores or 1, MAX_WORKERS))
 
-    def start(self, task: Callable[[int, int], list[T]], items: int) -> Pending[T]:
+    def start(
+        self,
+        task: Callable[[int, int], list[T]],
+        items: int,
+        before_fork: Callable[[], None] | None = None,
+    ) -> Pending[T]:
         """``task(start, stop)`` over consecutive ranges covering ``range(items)``, begun on the
-        workers now; collect the results, in order, with :meth:`Pending.results`."""
-        return Pending(task, items, self.count if items >= MIN_ITEMS else 1)
+        workers now; collect the results, in order, with :meth:`Pending.results`.
+        ``before_fork`` works out what every worker would otherwise work out again."""
+        return Pending(task, items, self.count if items >= MIN_ITEMS else 1, before_fork)
 
     def map(self, task: Callable[[int, int], list[T]], items: int) -> list[T]:
         """The results of ``task(start, stop)`` over ``range(items)``, in order."""
@@ -111,12 +117,20 @@ def _run(bounds: tuple[int, int]) -> Any:
 class Pending(Generic[T]):
     """Work begun on forked workers (or, with one process, to be done when collected)."""
 
-    def __init__(self, task: Callable[[int, int], list[T]], items: int, workers: int):
+    def __init__(
+        self,
+        task: Callable[[int, int], list[T]],
+        items: int,
+        workers: int,
+        before_fork: Callable[[], None] | None = None,
+    ):
         self._task, self._items = task, items
         self._pool: ProcessPoolExecutor | None = None
         self._futures: list[Future[list[T]]] = []
         if workers == 1 or not fork_is_safe():  # again: a thread may have started since
             return
+        if before_fork is not None:
+            before_fork()
         try:
             # The task reaches the workers by fork, as the initializer's argument: not pickled.
             self._pool = ProcessPoolExecutor(

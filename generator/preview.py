@@ -33,6 +33,7 @@ from watchdog.observers import Observer
 from generator.build import build
 from generator.content import IncidentCache
 from generator.problems import ContentError, Problem, UsageError
+from generator.render.theme import TemplateCache
 
 DEBOUNCE_SECONDS = 0.2
 POLL_SECONDS = 25.0  # how long a reload request waits before the browser asks again
@@ -83,12 +84,19 @@ class Preview:
         self.version = 0  # counts builds; the reload script compares it
         self.changed = threading.Condition()
         self.cache = IncidentCache()  # unchanged incident files are not parsed again
+        self.templates = TemplateCache()  # nor unchanged templates compiled again
 
     def rebuild(self) -> bool:
         """Build the site; on failure keep the last good output and remember the problems."""
         errors: list[str]
         try:
-            build(self.source, self.output, self.now(), cache=self.cache)
+            build(
+                self.source,
+                self.output,
+                self.now(),
+                cache=self.cache,
+                template_cache=self.templates,
+            )
             errors = []
         except ContentError as exc:
             errors = [p.format() for p in exc.problems if p.severity == "error"]

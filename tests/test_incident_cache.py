@@ -1,5 +1,5 @@
-"""The preview's incident cache: unchanged files are reused, every change is seen, however
-small or quick."""
+"""The preview's caches: unchanged incident files and templates are reused, every change is seen,
+however small or quick."""
 
 from __future__ import annotations
 
@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from generator.build import check
+from generator.build import build, check
 from generator.content import IncidentCache
 from generator.problems import ContentError
+from generator.render.theme import TemplateCache
 
 from .conftest import SITE_YAML, MakeSite
 
@@ -62,3 +63,19 @@ def test_cache_keeps_problems_of_a_broken_file(make_site: MakeSite) -> None:
     for _ in range(2):  # cached or not, a broken file fails every build
         with pytest.raises(ContentError, match="bad.md:1: error"):
             check(site, NOW, cache=cache)
+
+
+def test_template_cache_sees_every_change_to_a_template(
+    make_site: MakeSite, tmp_path: Path
+) -> None:
+    site = make_site({"a": TEXT.format(title="A")})
+    override = site / "themes" / "default" / "templates" / "404.html"
+    override.parent.mkdir(parents=True)
+    override.write_text("<p>Lost: one</p>\n", encoding="utf-8")
+    templates = TemplateCache()
+    out = tmp_path / "out"
+    build(site, out, NOW, template_cache=templates)
+    assert (out / "404.html").read_text(encoding="utf-8") == "<p>Lost: one</p>\n"
+    rewrite_unseen(override, "<p>Lost: two</p>\n")
+    build(site, out, NOW, template_cache=templates)
+    assert (out / "404.html").read_text(encoding="utf-8") == "<p>Lost: two</p>\n"

@@ -167,3 +167,36 @@ def test_statusgen_jobs_must_be_a_number(
     assert code == 2
     assert "STATUSGEN_JOBS='many' is not a number of processes" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
+
+
+def test_a_template_failing_on_a_worker_is_a_problem_at_its_line(
+    tmp_path: Path, make_site: MakeSite
+) -> None:
+    site = make_site(incidents(MIN_ITEMS + 10))
+    templates = site / "themes" / "default" / "templates"
+    templates.mkdir(parents=True)
+    # It fails on one incident page, which check does not try: only a worker renders it.
+    (templates / "incident.html").write_text(
+        '{% extends "default/incident.html" %}\n'
+        '{% block title %}{% if incident.id.endswith("-0007") %}{{ incident.nothing }}'
+        "{% endif %}{% endblock %}\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "build", "--output", str(out)]
+        + ["--now", "2026-11-01 00:00 UTC"],
+        env={**os.environ, "STATUSGEN_JOBS": "2"},
+        cwd=site,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.splitlines() == [
+        "themes/default/templates/incident.html:2: error: 'generator.model.Incident object' "
+        "has no attribute 'nothing': a template has site, facts, fmt, ctx, root and its "
+        "page's own values (docs/themes.md)",
+        "statusgen: 1 error, 0 warnings; nothing was written",
+    ]
+    assert not out.exists()

@@ -19,9 +19,15 @@ from generator import statuses
 from generator.derive import Facts
 from generator.model import Content, Incident, Site, Update
 from generator.output import SiteFiles
+from generator.problems import ContentError
 from generator.render import i18n
 from generator.render.formatting import Formatter
-from generator.render.theme import make_environment
+from generator.render.theme import (
+    TemplateCache,
+    make_environment,
+    template_names,
+    template_problem,
+)
 
 
 @dataclass
@@ -32,6 +38,7 @@ class RenderContext:
     facts: Facts
     now: datetime
     files: SiteFiles
+    template_cache: TemplateCache | None = None  # compiled templates from an earlier build
 
     @property
     def site(self) -> Site:
@@ -43,7 +50,7 @@ class RenderContext:
 
     @cached_property
     def env(self) -> Environment:
-        env = make_environment(self.site.source, self.site.theme)
+        env = make_environment(self.site.source, self.site.theme, self.template_cache)
         i18n.install(env, self.site.language)
         env.globals["status_icon"] = status_icon
         env.globals["status_shape"] = statuses.shape
@@ -54,9 +61,9 @@ class RenderContext:
         return Markup(update.html)
 
     def prepare(self) -> None:
-        """Work out what every page needs before workers fork with it, so that they inherit
-        it instead of each working it out again: every template compiled, and uptime."""
-        for name in self.env.list_templates():
+        """Work out what every page needs, so that workers forked after it inherit it instead
+        of each working it out again: every template compiled, and uptime."""
+        for name in template_names(self.env):
             self.env.get_template(name)
         self.facts.uptime  # noqa: B018 - computed once, here
 
@@ -102,15 +109,21 @@ def render_page(ctx: RenderContext, template: str, path: str, **values: Any) -> 
     """A theme template rendered for an output path; links use ``root`` to stay relative."""
     depth = path.count("/")
     values.setdefault("root", "../" * depth or "./")
-    return ctx.env.get_template(template).render(
-        site=ctx.site,
-        facts=ctx.facts,
-        ctx=ctx,
-        fmt=ctx.fmt,
-        path=path,
-        now=ctx.now,
-        **values,
-    )
+    try:
+        return ctx.env.get_template(template).render(
+            site=ctx.site,
+            facts=ctx.facts,
+            ctx=ctx,
+            fmt=ctx.fmt,
+            path=path,
+            now=ctx.now,
+            **values,
+        )
+    except Exception as exc:  # a broken theme template is a problem at its line
+        problem = template_problem(exc)
+        if problem is None:
+            raise
+        raise ContentError([problem]) from None
 
 
 def render_template(ctx: RenderContext, template: str, path: str, **values: Any) -> None:

@@ -8,9 +8,12 @@ from typing import Any
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
+from jinja2 import TemplateSyntaxError
+
 from generator.model import Incident
+from generator.problems import ContentError, Problem
 from generator.render.context import RenderContext, render_page, render_template
-from generator.render.theme import static_files
+from generator.render.theme import static_files, template_names, template_problem
 
 HISTORY_PAGE_SIZE = 100  # incidents per history page
 COMPONENT_PAGE_INCIDENTS = 100  # the latest ones; the history pages hold every incident
@@ -23,14 +26,50 @@ Page = tuple[str, str]  # a rendered page: its output path and its text
 
 def render_pages(ctx: RenderContext) -> None:
     """The home page, the 404 page, the theme's static files and robots.txt."""
-    render_template(ctx, "index.html", "index.html", past_days=ctx.facts.past_days)
-    # A 404 page is served at any depth, so its links start from the host's root; they stay on
-    # whichever host serves it (a mirror too, when it publishes at the same path).
-    render_template(ctx, "404.html", "404.html", root=urlsplit(ctx.site.url).path or "/")
-    for name, path in static_files(ctx.site.source, ctx.site.theme).items():
-        ctx.files.add(f"static/{name}", path.read_bytes())
+    for template, path, values in home_jobs(ctx):
+        render_template(ctx, template, path, **values)
+    for name, source in static_files(ctx.site.source, ctx.site.theme).items():
+        ctx.files.add(f"static/{name}", source.read_bytes(), source=source)
     sitemap = ctx.absolute("sitemap.xml")
     ctx.files.add("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n")
+
+
+def home_jobs(ctx: RenderContext) -> list[PageJob]:
+    # A 404 page is served at any depth, so its links start from the host's root; they stay on
+    # whichever host serves it (a mirror too, when it publishes at the same path).
+    return [
+        ("index.html", "index.html", {"past_days": ctx.facts.past_days}),
+        ("404.html", "404.html", {"root": urlsplit(ctx.site.url).path or "/"}),
+    ]
+
+
+def try_theme(ctx: RenderContext) -> list[Problem]:
+    """Compile every template of the site's theme and render one page of each kind, so that
+    ``check`` finds a broken template (an override, say) at its file and line."""
+    problems = []
+    for name in template_names(ctx.env):
+        try:
+            ctx.env.get_template(name)
+        except TemplateSyntaxError as exc:
+            problems.append(template_problem(exc))
+    if problems:  # the pages would only fail again at the same lines
+        return [p for p in problems if p is not None]
+    kinds: dict[tuple[str, bool], PageJob] = {}
+    for job in [*home_jobs(ctx), ("embed.js", "embed.js", {}), *page_jobs(ctx)]:
+        template, _, values = job
+        # An incident and a maintenance, a component and a group: each is a kind of its own.
+        incident, component = values.get("incident"), values.get("component")
+        special = (incident is not None and incident.is_maintenance) or (
+            component is not None and component.is_group
+        )
+        kinds.setdefault((template, special), job)
+    found: dict[tuple[str, int, str], Problem] = {}
+    for template, path, values in kinds.values():
+        try:
+            render_page(ctx, template, path, **values)
+        except ContentError as exc:
+            found.update({(p.path, p.line, p.message): p for p in exc.problems})
+    return list(found.values())
 
 
 def page_jobs(ctx: RenderContext) -> list[PageJob]:

@@ -1,12 +1,32 @@
 """Themes as a search path: a site's ``themes/<name>/`` overrides the built-in default
 template by template, and an override can ``{% extends "default/<template>" %}``.
+
+A mistake in a template (a syntax error, an undefined name, an include of a template that is
+not there) is a problem at the template's file and line, like a mistake in the content.
 """
 
 from __future__ import annotations
 
+import traceback
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PrefixLoader, StrictUndefined
+from jinja2 import (
+    BytecodeCache,
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PrefixLoader,
+    StrictUndefined,
+    TemplateError,
+    TemplateNotFound,
+    TemplateSyntaxError,
+    UndefinedError,
+)
+from jinja2.bccache import Bucket
+
+from generator.problems import Problem, display_path
+
+DEFAULT_PREFIX = "default/"  # how an override names the built-in template it extends
 
 
 def builtin_theme() -> Path:
@@ -27,7 +47,26 @@ def theme_dirs(source: Path, theme: str) -> list[Path]:
     return [*out, builtin]
 
 
-def make_environment(source: Path, theme: str) -> Environment:
+class TemplateCache(BytecodeCache):
+    """Compiled templates kept in memory from one build to the next in a process that builds
+    again and again (the preview). Jinja checks each against a hash of its template's source,
+    so an edited template is always compiled again."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+def make_environment(
+    source: Path, theme: str, template_cache: TemplateCache | None = None
+) -> Environment:
     dirs = theme_dirs(source, theme)
     loader = ChoiceLoader(
         [
@@ -43,6 +82,7 @@ def make_environment(source: Path, theme: str) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         extensions=["jinja2.ext.i18n"],
+        bytecode_cache=template_cache,
     )
     return env
 
@@ -57,3 +97,41 @@ def static_files(source: Path, theme: str) -> dict[str, Path]:
                 if path.is_file() and not path.name.startswith("."):
                     found[path.relative_to(static).as_posix()] = path
     return found
+
+
+def template_names(env: Environment) -> list[str]:
+    """Every template of the site's theme, each under the name pages use (an override hides
+    the built-in template of its name, which stays reachable as ``default/<name>``)."""
+    return [name for name in env.list_templates() if not name.startswith(DEFAULT_PREFIX)]
+
+
+def template_problem(exc: BaseException) -> Problem | None:
+    """A failure while compiling or rendering a template as a problem at the template's file
+    and line; None when no template is to blame (a failure of statusgen itself)."""
+    where: tuple[str, int] | None = None
+    if isinstance(exc, TemplateSyntaxError) and exc.filename:
+        where = (exc.filename, exc.lineno)
+    else:
+        # Jinja rewrites a traceback so that each template's frame names its file and line
+        # (jinja2.debug); the innermost such frame is where the template went wrong.
+        for frame, line in traceback.walk_tb(exc.__traceback__):
+            if "__jinja_exception__" in frame.f_globals:
+                where = (frame.f_code.co_filename, line)
+    if where is None:
+        return None
+    if isinstance(exc, TemplateNotFound):
+        message = (
+            f"there is no template {exc.name!r}: a theme's templates are in "
+            "themes/<name>/templates/ (docs/themes.md)"
+        )
+    elif isinstance(exc, UndefinedError):
+        message = (
+            f"{exc.message}: a template has site, facts, fmt, ctx, root and its page's own "
+            "values (docs/themes.md)"
+        )
+    elif isinstance(exc, TemplateError):
+        message = exc.message or type(exc).__name__
+    else:
+        message = f"{type(exc).__name__}: {exc}"
+    filename, line = where
+    return Problem(display_path(Path(filename)), line, "error", message)
