@@ -31,8 +31,9 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from generator.build import build
+from generator.config import load_site
 from generator.content import IncidentCache
-from generator.problems import ContentError, Problem, UsageError
+from generator.problems import ContentError, Problem, Problems, UsageError
 from generator.render.theme import TemplateCache
 
 DEBOUNCE_SECONDS = 0.2
@@ -312,9 +313,6 @@ def serve(
     now: Callable[[], datetime] | None = None,
 ) -> None:
     """Preview the site until Ctrl-C or SIGTERM; nothing is left behind."""
-    from generator.config import load_site
-    from generator.problems import Problems
-
     if not (source / "site.yaml").is_file():
         raise UsageError(
             f"there is no site.yaml in {source}; run statusgen serve in the "
