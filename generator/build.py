@@ -1,32 +1,58 @@
 """The build, as a recipe: load config → read content → check → derive → render → write.
 
 Nothing is written until everything has been read, checked and rendered; then the new site is
-swapped in at once, so a failed build leaves the previous output as it was.
+swapped in at once, so a failed build leaves the previous output as it was. The build also
+decides what runs where: one :class:`~generator.parallel.Workers` serves every stage that has
+per-item work (reading incident files, rendering the many pages, writing files), and the
+renderers themselves are plain functions that never start a process.
 """
 
 from __future__ import annotations
 
-import traceback
 from dataclasses import dataclass, replace
 from datetime import datetime
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-from jinja2 import TemplateError
 
 from generator import derive
 from generator.config import load_site
 from generator.content import IncidentCache, incidents_dir, load_content
 from generator.derive import Facts, compute_facts
 from generator.model import Content
-from generator.output import SiteFiles, guard_output
-from generator.problems import ContentError, Problem, Problems, clip, display_path
-from generator.render import i18n
-from generator.render.context import render_all
-from generator.render.theme import check_templates, check_theme, inside
+from generator.output import OutputConflict, SiteFiles, guard_output
+from generator.parallel import IN_PROCESS, Workers
+from generator.problems import ContentError, Problem, Problems
+from generator.render import (
+    api,
+    badges,
+    embed,
+    feeds,
+    hosting,
+    i18n,
+    ics,
+    notifications,
+    pages,
+    uptime_api,
+)
+from generator.render.context import RenderContext, Renderer
+from generator.render.theme import TemplateCache, check_theme, inside
 
 if TYPE_CHECKING:  # the network code is loaded only for a site with upstream providers
     from generator.upstream import UpstreamCache, UpstreamStatus
+
+# The renderers, in the order this process runs them; each writes one family of files.
+RENDERERS: list[Renderer] = [
+    pages.render_pages,
+    feeds.render_feeds,
+    api.render_api,
+    ics.render_calendar,
+    badges.render_badges,
+    embed.render_embed,
+    hosting.render_hosting,
+    uptime_api.render_uptime_api,
+    notifications.render_notifications,
+]
 
 
 @dataclass(frozen=True)
@@ -36,23 +62,31 @@ class Checked:
     content: Content
     facts: Facts
     warnings: list[Problem]
+    context: RenderContext  # for rendering, with the theme's templates compiled and tried
     upstream: tuple[UpstreamStatus, ...] = ()  # what the upstream providers said (build only)
 
 
 def check(
-    source: Path, now: datetime, strict: bool = False, cache: IncidentCache | None = None
+    source: Path,
+    now: datetime,
+    strict: bool = False,
+    cache: IncidentCache | None = None,
+    workers: Workers | None = None,
+    template_cache: TemplateCache | None = None,
 ) -> Checked:
-    """Read and validate a site; raise :class:`ContentError` listing every problem.
+    """Read and validate a site, and try its theme on one page of each kind; raise
+    :class:`ContentError` listing every problem.
 
-    Warnings (an overdue promise, say) fail only with ``strict``.
+    Warnings (an overdue promise, say) fail only with ``strict``. A process that checks again
+    and again (the preview) keeps what it read in ``cache`` and ``template_cache``.
     """
+    workers = workers or Workers.available()
     problems = Problems()
     site = load_site(source, problems)
     if site is None:
         raise ContentError(problems.sorted())
     i18n.check_language(site, problems)
     check_theme(site.source, site.theme, problems)
-    check_templates(site.source, site.theme, problems)
     for folder in (source / "content", incidents_dir(source)):
         if folder.exists() and not folder.is_dir():
             problems.error(
@@ -64,12 +98,15 @@ def check(
             raise ContentError(problems.sorted())
     if _check_links(source, problems):  # not read: its problems could quote what it links to
         raise ContentError(problems.sorted())
-    content = load_content(site, problems, cache)
+    # A cache learns each file as it is read, so with one the files are read here.
+    content = load_content(site, problems, cache, IN_PROCESS if cache is not None else workers)
     facts = compute_facts(content, now)
     derive.check_promises(facts, problems)
+    context = RenderContext(content, facts, now, SiteFiles(), template_cache)
+    problems.items.extend(pages.try_theme(context))
     if problems.errors or (strict and problems.warnings):
         raise ContentError(problems.sorted())
-    return Checked(content, facts, problems.sorted())
+    return Checked(content, facts, problems.sorted(), context)
 
 
 def _check_links(source: Path, problems: Problems) -> bool:
@@ -89,29 +126,24 @@ def _check_links(source: Path, problems: Problems) -> bool:
     return found
 
 
-def render(checked: Checked) -> SiteFiles:
+def render(checked: Checked, workers: Workers = IN_PROCESS) -> SiteFiles:
+    """Every output file of the site, in memory: the many pages on the workers while this
+    process runs the renderers. A template that fails on some page, or two things writing
+    one path, is a :class:`ContentError` like any problem in the content."""
+    ctx = checked.context
+    jobs = pages.page_jobs(ctx)
     try:
-        return render_all(checked.content, checked.facts, checked.facts.now, checked.upstream)
-    except TemplateError as exc:  # a site's own theme template that fails as it renders
-        raise ContentError([template_problem(exc)]) from None
-
-
-def template_problem(exc: TemplateError) -> Problem:
-    """A theme template's error at its file and line: the syntax error's own, else the template
-    frame of the traceback (Jinja2 puts template lines there)."""
-    filename, line = getattr(exc, "filename", None), getattr(exc, "lineno", None)
-    if not filename:
-        for frame in reversed(traceback.extract_tb(exc.__traceback__)):
-            if not frame.filename.endswith(".py") and Path(frame.filename).is_file():
-                filename, line = frame.filename, frame.lineno
-                break
-    message = exc.message or type(exc).__name__
-    return Problem(
-        display_path(Path(filename)) if filename else "themes",
-        int(line or 0),
-        "error",
-        f"this theme template cannot be rendered: {clip(message)}",
-    )
+        with workers.start(
+            partial(pages.render_jobs, ctx, jobs), len(jobs), before_fork=ctx.prepare
+        ) as rendered:
+            for renderer in RENDERERS:
+                renderer(ctx)
+            for path, page in rendered.results():
+                ctx.files.add(path, page)
+        pages.render_sitemap(ctx)  # it lists every page, so it comes last
+    except OutputConflict as exc:
+        raise ContentError([exc.problem()]) from None
+    return ctx.files
 
 
 def build(
@@ -122,15 +154,18 @@ def build(
     cache: IncidentCache | None = None,
     offline: bool = False,
     upstream_cache: UpstreamCache | None = None,
+    template_cache: TemplateCache | None = None,
 ) -> Checked:
     """Build the site at ``source`` into ``output``; ``offline`` reads no upstream provider."""
     guard_output(source, output)
-    checked = check(source, now, strict, cache)
+    workers = Workers.available()
+    checked = check(source, now, strict, cache, workers, template_cache)
     providers = checked.content.site.upstream
     if providers:  # read only once the content is known to build
         from generator.upstream import read_upstreams
 
         upstream = read_upstreams(providers, offline=offline, cache=upstream_cache)
+        checked.context.upstream = upstream
         checked = replace(checked, upstream=upstream)
-    render(checked).write_atomically(output)
+    render(checked, workers).write_atomically(output, workers)
     return checked

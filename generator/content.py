@@ -7,17 +7,19 @@ line in the file; a file with errors is left out and the build fails.
 
 from __future__ import annotations
 
+import hashlib
 import re
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from generator import statuses, textfile, yamlfile
 from generator.config import ID_PATTERN
 from generator.markdown import parse_blocks, render_tokens
 from generator.model import Content, Incident, Site, Update
-from generator.parallel import map_ranges
+from generator.parallel import IN_PROCESS, Workers
 from generator.problems import Problem, Problems, display_path, quoted
 from generator.statuses import (
     FINISHED,
@@ -54,35 +56,50 @@ def incidents_dir(source: Path) -> Path:
     return source / "content" / "incidents"
 
 
+class Parsed(NamedTuple):
+    """What an incident's text reads as: the incident (None when it has errors) and the
+    problems found, errors and warnings."""
+
+    incident: Incident | None
+    problems: list[Problem]
+
+
 class IncidentCache:
-    """What each incident file read as, for a process that builds again and again (the preview):
-    a file whose size and modification time are unchanged, read for the same site zone and
-    components, is not parsed again."""
+    """What each incident file read as, for a process that builds again and again (the
+    preview): a file whose bytes are unchanged, read for the same site zone and components, is
+    not parsed again. The key is a hash of the bytes read, so no edit is ever missed, however
+    small or quick (a same-size edit within the file system's time granularity, say)."""
 
     def __init__(self) -> None:
-        self._entries: dict[Path, tuple[tuple[object, ...], Incident | None, list[Problem]]] = {}
+        self._entries: dict[Path, tuple[tuple[object, ...], Parsed]] = {}
 
     @staticmethod
-    def key(path: Path, site: Site) -> tuple[object, ...]:
-        stat = path.stat()
-        return (stat.st_mtime_ns, stat.st_size, site.timezone.key, tuple(sorted(site.by_id)))
+    def key(data: bytes, site: Site) -> tuple[object, ...]:
+        digest = hashlib.blake2b(data, digest_size=16).digest()
+        return (digest, site.timezone.key, tuple(sorted(site.by_id)))
 
-    def get(self, path: Path, site: Site) -> tuple[Incident | None, list[Problem]] | None:
+    def get(self, path: Path, data: bytes, site: Site) -> Parsed | None:
         entry = self._entries.get(path)
-        if entry is None or entry[0] != self.key(path, site):
+        if entry is None or entry[0] != self.key(data, site):
             return None
-        return entry[1], entry[2]
+        return entry[1]
 
-    def put(self, path: Path, site: Site, incident: Incident | None, found: list[Problem]) -> None:
-        self._entries[path] = (self.key(path, site), incident, found)
+    def put(self, path: Path, data: bytes, site: Site, parsed: Parsed) -> None:
+        self._entries[path] = (self.key(data, site), parsed)
 
     def keep_only(self, paths: list[Path]) -> None:
         for gone in set(self._entries) - set(paths):
             del self._entries[gone]
 
 
-def load_content(site: Site, problems: Problems, cache: IncidentCache | None = None) -> Content:
-    """Read every incident file of the site; problems go to ``problems``."""
+def load_content(
+    site: Site,
+    problems: Problems,
+    cache: IncidentCache | None = None,
+    workers: Workers = IN_PROCESS,
+) -> Content:
+    """Read every incident file of the site; problems go to ``problems``. ``workers`` read
+    the files (a cache learns nothing from them: it wants them read here)."""
     folder = incidents_dir(site.source)
     paths = []
     if folder.is_dir():
@@ -94,27 +111,14 @@ def load_content(site: Site, problems: Problems, cache: IncidentCache | None = N
             else:
                 _not_an_incident_file(entry, problems)
 
-    def read(start: int, stop: int) -> tuple[list[Incident], list[Problem]]:
-        incidents: list[Incident] = []
-        all_found: list[Problem] = []
-        for path in paths[start:stop]:
-            cached = cache.get(path, site) if cache is not None else None
-            if cached is None:
-                found = Problems()
-                cached = load_incident(path, site, found), found.items
-                if cache is not None:
-                    cache.put(path, site, *cached)
-            if cached[0] is not None:
-                incidents.append(cached[0])
-            all_found.extend(cached[1])
-        return incidents, all_found
+    def read(start: int, stop: int) -> list[Parsed]:
+        return [read_incident(path, site, cache) for path in paths[start:stop]]
 
     incidents = []
-    # With a cache (the preview, a threaded process) reading stays in this process.
-    chunks = [read(0, len(paths))] if cache is not None else map_ranges(read, len(paths))
-    for chunk, chunk_problems in chunks:
-        incidents.extend(chunk)
-        problems.items.extend(chunk_problems)
+    for incident, found in workers.map(read, len(paths)):
+        if incident is not None:
+            incidents.append(incident)
+        problems.items.extend(found)
     if cache is not None:
         cache.keep_only(paths)
     incidents.sort(key=lambda i: (i.first_update.time, i.id), reverse=True)
@@ -154,64 +158,117 @@ def normalize_status(word: str) -> str:
     return re.sub(r"[\s_-]+", "_", word.strip().lower())
 
 
+def read_incident(path: Path, site: Site, cache: IncidentCache | None = None) -> Parsed:
+    """Read one incident file (from ``cache`` when its bytes are the same as last time)."""
+    problems = Problems()
+    try:
+        data = textfile.read_bytes(path)
+        cached = cache.get(path, data, site) if cache is not None else None
+        if cached is not None:
+            return cached
+        text = textfile.decode_text(data)
+    except textfile.TextFileError as exc:
+        _check_id(path, problems)
+        problems.error(path, exc.line, str(exc))
+        return Parsed(None, problems.items)
+    except OSError as exc:
+        _check_id(path, problems)
+        problems.error(path, 0, f"cannot read this file: {exc.strerror or exc}")
+        return Parsed(None, problems.items)
+    parsed = parse_incident(text, path.stem, site)
+    if cache is not None:
+        cache.put(path, data, site, parsed)
+    return parsed
+
+
 def load_incident(path: Path, site: Site, problems: Problems) -> Incident | None:
     """Read one incident file; report its problems and return None if it has errors."""
-    errors_before = len(problems.errors)
-    incident_id = path.stem
-    if not ID_PATTERN.match(incident_id):
+    incident, found = read_incident(path, site)
+    problems.items.extend(found)
+    return incident
+
+
+def _check_id(path: Path, problems: Problems) -> None:
+    if not ID_PATTERN.match(path.stem):
         problems.error(
             path,
             0,
             f"the file name {quoted(path.name)} cannot be an incident id: use "
             "lower-case letters, digits and dashes, e.g. 2026-11-20-api-errors.md",
         )
-    try:
-        text = textfile.read_text(path)
-    except textfile.TextFileError as exc:
-        problems.error(path, exc.line, str(exc))
-        return None
-    except OSError as exc:
-        problems.error(path, 0, f"cannot read this file: {exc.strerror or exc}")
-        return None
-    text = text.lstrip("\ufeff")
-    lines = text.splitlines()
-    if lines and _MISTYPED_FENCE.match(lines[0]) and lines[0].strip() != "---":
-        problems.error(
-            path, 1, f"front matter starts with '---' (three dashes), not {lines[0].strip()!r}"
-        )
-        return None
-    if not lines or lines[0].strip() != "---":
-        problems.error(
-            path,
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """Where an incident's text is cut: offsets into the text, and the closing fence's line."""
+
+    newline: str  # the text's line ending, "\n" or "\r\n"
+    yaml_start: int  # the first character of the YAML between the fences
+    yaml_end: int  # the first character of the closing fence line
+    body_start: int  # the first character after the closing fence line
+    closing_line: int  # the closing fence's line, counted from 0 (as str.splitlines does)
+
+
+class FrontMatterError(ValueError):
+    """The text has no front matter, or it is not closed."""
+
+    def __init__(self, line: int, message: str):
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+def split_front_matter(text: str) -> FrontMatter:
+    """Find the front matter of an incident's text: ``---`` lines around YAML, first thing."""
+    lines = text.splitlines(keepends=True)
+    newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
+    first = lines[0].strip().lstrip("\ufeff") if lines else ""
+    if first != "---" and _MISTYPED_FENCE.match(first):
+        raise FrontMatterError(1, f"front matter starts with '---' (three dashes), not {first!r}")
+    if not lines or first != "---":
+        raise FrontMatterError(
             1,
             "an incident file starts with front matter between '---' lines:\n"
             "---\ntitle: Elevated error rates on the API\ncomponents:\n"
             "  api: partial_outage\n---",
         )
-        return None
-    try:
-        end = next(i for i in range(1, len(lines)) if lines[i].strip() == "---")
-    except StopIteration:
-        mistyped = next((i for i in range(1, len(lines)) if _MISTYPED_FENCE.match(lines[i])), None)
-        if mistyped is not None:
-            problems.error(
-                path,
-                mistyped + 1,
-                "front matter ends with a line '---' (three dashes), not "
-                f"{lines[mistyped].strip()!r}",
+    offset = len(lines[0])
+    for number, line in enumerate(lines[1:], 1):
+        if line.strip() == "---":
+            return FrontMatter(newline, len(lines[0]), offset, offset + len(line), number)
+        offset += len(line)
+    for number, line in enumerate(lines[1:], 1):
+        if _MISTYPED_FENCE.match(line):
+            raise FrontMatterError(
+                number + 1,
+                f"front matter ends with a line '---' (three dashes), not {line.strip()!r}",
             )
-        else:
-            problems.error(path, 1, "the front matter is not closed: add a line '---' after it")
-        return None
+    raise FrontMatterError(1, "the front matter is not closed: add a line '---' after it")
+
+
+def parse_incident(text: str, incident_id: str, site: Site) -> Parsed:
+    """Read the text of the incident ``incident_id`` of ``site``: the one reader of an incident,
+    for files, the preview's cache and the writing commands alike. Problems name the file
+    ``content/incidents/<id>.md`` of the site and the line."""
+    path = incidents_dir(site.source) / f"{incident_id}.md"
+    problems = Problems()
+    _check_id(path, problems)
+    text = text.lstrip("\ufeff")
+    lines = text.splitlines()
+    try:
+        end = split_front_matter(text).closing_line
+    except FrontMatterError as exc:
+        problems.error(path, exc.line, exc.message)
+        return Parsed(None, problems.items)
     zone = site.timezone
     try:
         meta = yamlfile.load("\n".join(lines[1:end])) or yamlfile.Located()
     except yamlfile.YamlError as exc:
         problems.error(path, exc.line + 1, str(exc))
-        return None
+        return Parsed(None, problems.items)
     if not isinstance(meta, dict):
         problems.error(path, 2, "the front matter must be keys such as title: and components:")
-        return None
+        return Parsed(None, problems.items)
 
     def line(key: str) -> int:
         return yamlfile.line_of(meta, key, 1) + 1 if key in meta else 1
@@ -310,7 +367,7 @@ def load_incident(path: Path, site: Site, problems: Problems) -> Incident | None
             statuspage_id = text_id
 
     updates = _read_updates(lines, end + 1, path, zone, problems, is_maintenance)
-    if not updates and len(problems.errors) == errors_before:
+    if not updates and not problems.errors:
         problems.error(
             path,
             end + 1,
@@ -324,10 +381,10 @@ def load_incident(path: Path, site: Site, problems: Problems) -> Incident | None
             problems.warning(path, at, message + "; it is left out of this past incident")
         else:
             problems.error(path, at, message)
-    if len(problems.errors) > errors_before:
-        return None
+    if problems.errors:
+        return Parsed(None, problems.items)
     key_lines = tuple((str(key), line(str(key))) for key in meta)
-    return Incident(
+    incident = Incident(
         id=incident_id,
         path=path,
         title=yamlfile.as_text(title).strip(),
@@ -341,6 +398,7 @@ def load_incident(path: Path, site: Site, problems: Problems) -> Incident | None
         lines=key_lines,
         statuspage_id=statuspage_id,
     )
+    return Parsed(incident, problems.items)
 
 
 def _read_components(

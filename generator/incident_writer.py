@@ -3,8 +3,9 @@
 The commands ``statusgen new|update|resolve|maintenance`` are thin wrappers over this module
 (SPEC section 5). An edit changes only what it must: the new update goes right under the front
 matter, and front matter keys are changed by text surgery at the lines YAML reports, so the
-writer's comments, order and wording stay byte for byte. Every edit is validated after writing;
-a file that would not pass ``check`` is put back exactly as it was.
+writer's comments, order and wording stay byte for byte. Every new text is read by the same
+reader as ``check`` (:func:`generator.content.parse_incident`) before it is written: one that
+would not pass is never written, so the file keeps every byte it had.
 """
 
 from __future__ import annotations
@@ -23,9 +24,19 @@ import yaml
 
 from generator import derive, statuses
 from generator.config import ID_PATTERN, load_site
-from generator.content import incidents_dir, load_content, load_incident, normalize_status
+from generator.content import (
+    FrontMatter,
+    FrontMatterError,
+    incidents_dir,
+    load_content,
+    load_incident,
+    normalize_status,
+    parse_incident,
+    split_front_matter,
+)
 from generator.derive import Facts, compute_facts
 from generator.model import Incident, Site
+from generator.parallel import Workers
 from generator.problems import ContentError, Problem, Problems, UsageError, display_path
 from generator.render.formatting import Formatter
 from generator.render.i18n import N_, translate_text
@@ -408,46 +419,11 @@ def _clean_message(message: str) -> str:
 # -- text surgery ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class _Parts:
-    """An incident file cut at its front matter: offsets into the text."""
-
-    text: str
-    newline: str
-    yaml_start: int  # first character of the YAML between the fences
-    yaml_end: int  # first character of the closing fence line
-    body_start: int  # first character after the closing fence line
-
-
-def _split(text: str, path: Path) -> _Parts:
-    lines = text.splitlines(keepends=True)
-    newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
-    if not lines or lines[0].strip().lstrip("\ufeff") != "---":
-        raise ContentError(
-            [
-                Problem(
-                    display_path(path),
-                    1,
-                    "error",
-                    "this file has no front matter; fix it first (statusgen check shows how)",
-                )
-            ]
-        )
-    offset = len(lines[0])
-    for line in lines[1:]:
-        if line.strip() == "---":
-            return _Parts(text, newline, len(lines[0]), offset, offset + len(line))
-        offset += len(line)
-    raise ContentError(
-        [
-            Problem(
-                display_path(path),
-                1,
-                "error",
-                "the front matter is not closed: add a line '---' after it",
-            )
-        ]
-    )
+def _split(text: str, path: Path) -> FrontMatter:
+    try:
+        return split_front_matter(text)
+    except FrontMatterError as exc:
+        raise ContentError([Problem(display_path(path), exc.line, "error", exc.message)]) from None
 
 
 def set_front_matter_key(text: str, path: Path, key: str, value: str | None) -> str:
@@ -539,19 +515,17 @@ def _write(path: Path, data: bytes) -> None:
         raise
 
 
-def _commit(site: Site, path: Path, before: bytes | None, after: str, now: datetime) -> Written:
-    """Write the new text, check it, and put the old bytes back if it does not pass."""
-    _write(path, after.encode("utf-8"))
+def _commit(site: Site, path: Path, after: str, now: datetime) -> Written:
+    """Check the new text as ``check`` would, then write it: a text that would not pass is
+    never written, and the file keeps every byte it had."""
     problems = Problems()
-    incident = load_incident(path, site, problems)
+    incident, found = parse_incident(after, path.stem, site)
+    problems.items.extend(found)
     if incident is None or problems.errors:
-        if before is None:
-            path.unlink(missing_ok=True)
-        else:
-            _write(path, before)
         raise ContentError(problems.sorted())
+    _write(path, after.encode("utf-8"))
     others = Problems()  # other files' problems are theirs to fix; this edit stands
-    content = load_content(site, others)
+    content = load_content(site, others, workers=Workers.available())
     if not any(i.id == incident.id for i in content.incidents):
         content = type(content)(site, (incident, *content.incidents))
     facts = compute_facts(content, now)
@@ -619,7 +593,7 @@ def new_incident(
         "",
     ]
     path = incidents_dir(source) / f"{incident_id}.md"
-    return _commit(site, path, None, "\n".join(lines), now)
+    return _commit(site, path, "\n".join(lines), now)
 
 
 def post_update(
@@ -661,7 +635,7 @@ def post_update(
     )
     heading = f"## {format_time(when, site)} — {heading_status(status)}"
     text = insert_update(text, path, heading, _clean_message(message))
-    return _commit(site, path, before, text, now)
+    return _commit(site, path, text, now)
 
 
 def resolve_incident(
@@ -738,7 +712,7 @@ def new_maintenance(
         "",
     ]
     path = incidents_dir(source) / f"{incident_id}.md"
-    return _commit(site, path, None, "\n".join(lines), now)
+    return _commit(site, path, "\n".join(lines), now)
 
 
 def _load_existing(path: Path, site: Site) -> Incident:

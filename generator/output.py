@@ -24,7 +24,7 @@ try:
 except ImportError:  # Windows: builds into one folder are not serialized there
     fcntl = None  # type: ignore[assignment]
 
-from generator.parallel import map_ranges
+from generator.parallel import IN_PROCESS, Workers
 from generator.problems import ContentError, Problem, UsageError, display_path
 
 # Written into every output folder; its presence says the folder may be replaced by a build.
@@ -41,6 +41,15 @@ SOURCE_ENTRIES = ("site.yaml", "content", "themes")
 class OutputConflict(ValueError):
     """Two things tried to write the same output path, or a path left the output folder."""
 
+    def __init__(self, message: str, source: Path | None = None):
+        super().__init__(message)
+        self.message = message
+        self.source = source  # the file that asked for the path, when there is one
+
+    def problem(self) -> Problem:
+        where = display_path(self.source) if self.source is not None else "the built site"
+        return Problem(where, 0, "error", self.message)
+
 
 class SiteFiles:
     """Output paths (POSIX, relative to the site root) and their bytes."""
@@ -48,10 +57,11 @@ class SiteFiles:
     def __init__(self) -> None:
         self._files: dict[str, bytes] = {}
 
-    def add(self, path: str, data: bytes | str) -> None:
-        clean = _safe_path(path)
+    def add(self, path: str, data: bytes | str, source: Path | None = None) -> None:
+        """Add a file at ``path``; ``source``: the file it comes from, named in a conflict."""
+        clean = _safe_path(path, source)
         if clean in self._files:
-            raise OutputConflict(f"two parts of the site both write {clean}")
+            raise OutputConflict(f"two parts of the site both write {clean}", source)
         self._files[clean] = data.encode("utf-8") if isinstance(data, str) else data
 
     def __contains__(self, path: str) -> bool:
@@ -63,14 +73,14 @@ class SiteFiles:
     def paths(self) -> list[str]:
         return sorted(self._files)
 
-    def write_atomically(self, output: Path) -> None:
+    def write_atomically(self, output: Path, workers: Workers = IN_PROCESS) -> None:
         """Write every file to a fresh folder beside ``output``, then swap it in.
 
         A fault of the machine (a read-only folder, a full disk, a file where a folder should
         be) is a problem naming the path, with the previous output left as it was.
         """
         try:
-            self._write_atomically(output.resolve())
+            self._write_atomically(output.resolve(), workers)
         except OSError as exc:
             shown = display_path(output)
             cause = exc.strerror or str(exc)
@@ -79,19 +89,19 @@ class SiteFiles:
             problem = Problem(shown, 0, "error", f"cannot write the site here: {cause}")
             raise ContentError([problem]) from None
 
-    def _write_atomically(self, output: Path) -> None:
+    def _write_atomically(self, output: Path, workers: Workers) -> None:
         output.parent.mkdir(parents=True, exist_ok=True)
         # Builds into one output take turns: a second one waits for the first to finish its
         # swap, so neither ever finds the output half-replaced or removes the other's folders.
         with _output_lock(output):
             _recover(output)
-            self._write_locked(output)
+            self._write_locked(output, workers)
 
-    def _write_locked(self, output: Path) -> None:
+    def _write_locked(self, output: Path, workers: Workers) -> None:
         staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
         paths = self.paths()
 
-        def write(start: int, stop: int) -> None:
+        def write(start: int, stop: int) -> list[None]:
             made: set[Path] = set()
             for path in paths[start:stop]:
                 target = staging / path
@@ -99,10 +109,11 @@ class SiteFiles:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     made.add(target.parent)
                 target.write_bytes(self._files[path])
+            return []
 
         try:
             # Thousands of small files: the file system is the bottleneck; spread over the cores.
-            map_ranges(write, len(paths))
+            workers.map(write, len(paths))
             (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
             # Keep dotfiles an operator put in the output (.nojekyll, .well-known, .git).
             if output.is_dir():
@@ -218,8 +229,12 @@ def _copy(source: Path, target: Path) -> None:
         shutil.copy2(source, target)
 
 
-def _safe_path(path: str) -> str:
+def _safe_path(path: str, source: Path | None) -> str:
     posix = PurePosixPath(path)
     if posix.is_absolute() or any(part in ("", ".", "..") for part in posix.parts) or "\\" in path:
-        raise OutputConflict(f"refusing to write {path!r}: it would leave the output folder")
+        raise OutputConflict(
+            f"refusing to write {path!r}: it would leave the output folder; give the file "
+            "a name of letters, digits, dots, dashes and slashes",
+            source,
+        )
     return str(posix)

@@ -1,83 +1,176 @@
-"""Spreading a large site's per-file work over the machine's cores.
+"""Where a build's per-item work runs: in this process, or on forked worker processes.
 
-Most of a big build is Markdown parsing and page rendering, one file at a time and each
-independent of the others. Workers are forked, so they start with the parent's read-only state
-(the parsed site, the derived facts, the compiled templates) without pickling it; only their
-results travel back, in order, so the output is the same as a single-process build.
+Most of a big build is one file at a time, each independent of the others: parsing incident
+files, rendering pages, writing the output. :func:`generator.build.build` takes one
+:class:`Workers` for the whole build and hands it to the stages that have such work; nothing
+else in the code starts a process.
 
-Small sites, single-core machines, and processes that run other threads (the live preview, where
-forking could copy a held lock) do the work in-process.
+The fork rule: workers are forked, so they start with the parent's read-only state (the parsed
+site, the derived facts, the compiled templates) without pickling it, and only their results
+travel back, in order, so the output is the same as a single-process build. Forking is safe
+only where the platform is made for it (Linux: macOS's system libraries and Windows are not)
+and while this process runs no other thread (a thread may hold a lock that the child would
+inherit held for ever: the live preview serves from threads). Anywhere else, for small work, or
+with ``STATUSGEN_JOBS=1``, everything runs in this process; so it does, once and cleanly, when
+workers cannot be started or one dies.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
+import sys
 import threading
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from types import TracebackType
 from typing import Any, Generic, TypeVar
+
+from generator.problems import UsageError
 
 T = TypeVar("T")
 
 MIN_ITEMS = 400  # below this, starting workers costs more than it saves
-MAX_WORKERS = 8
-
-_task: Callable[[int, int], Any] | None = None
+MAX_WORKERS = 8  # by default; STATUSGEN_JOBS may ask for more
 
 
-def worker_count(items: int) -> int:
-    """How many processes to use for ``items`` pieces of work."""
-    if items < MIN_ITEMS or "fork" not in multiprocessing.get_all_start_methods():
-        return 1
-    if threading.active_count() > 1 or os.environ.get("STATUSGEN_JOBS") == "1":
-        return 1
-    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
-    return max(1, min(cores or 1, MAX_WORKERS))
+def fork_is_safe() -> bool:
+    """Whether this process may fork workers now (see the module's fork rule)."""
+    if not sys.platform.startswith("linux"):
+        return False
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return False
+    if threading.active_count() > 1:
+        return False
+    try:  # threads that Python does not know of (started by a C library) count too
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        return False
+
+
+def requested_jobs() -> int | None:
+    """``STATUSGEN_JOBS``: a number of processes, or None (unset or ``auto``) for the cores."""
+    text = os.environ.get("STATUSGEN_JOBS", "").strip()
+    if text in ("", "auto"):
+        return None
+    if not text.isdigit() or int(text) < 1:
+        raise UsageError(
+            f"STATUSGEN_JOBS={text!r} is not a number of processes: use a whole number such "
+            "as STATUSGEN_JOBS=1 (one process), or auto"
+        )
+    return int(text)
+
+
+class Workers:
+    """``count`` processes for per-item work; 1 means this process only."""
+
+    def __init__(self, count: int = 1):
+        self.count = max(1, count)
+
+    @classmethod
+    def available(cls) -> Workers:
+        """As many as ``STATUSGEN_JOBS`` asks for, else one per core (at most eight); one when
+        this process may not fork."""
+        requested = requested_jobs()
+        if requested == 1 or not fork_is_safe():
+            return cls(1)
+        if requested is not None:
+            return cls(requested)
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+        return cls(min(cores or 1, MAX_WORKERS))
+
+    def start(
+        self,
+        task: Callable[[int, int], list[T]],
+        items: int,
+        before_fork: Callable[[], None] | None = None,
+    ) -> Pending[T]:
+        """``task(start, stop)`` over consecutive ranges covering ``range(items)``, begun on the
+        workers now; collect the results, in order, with :meth:`Pending.results`.
+        ``before_fork`` works out what every worker would otherwise work out again."""
+        return Pending(task, items, self.count if items >= MIN_ITEMS else 1, before_fork)
+
+    def map(self, task: Callable[[int, int], list[T]], items: int) -> list[T]:
+        """The results of ``task(start, stop)`` over ``range(items)``, in order."""
+        with self.start(task, items) as pending:
+            return pending.results()
+
+
+IN_PROCESS = Workers(1)
+
+# In a worker: the task it runs, installed when the worker starts. Set only in the workers'
+# own memory, never in the parent's.
+_worker_task: Callable[[int, int], Any] | None = None
+
+
+def _install(task: Callable[[int, int], Any]) -> None:
+    global _worker_task
+    _worker_task = task
 
 
 def _run(bounds: tuple[int, int]) -> Any:
-    assert _task is not None
-    return _task(*bounds)
+    assert _worker_task is not None
+    return _worker_task(*bounds)
 
 
 class Pending(Generic[T]):
-    """``task(start, stop)`` over consecutive ranges covering ``range(items)``, started on the
-    workers at once; the caller goes on with other work and collects with :meth:`results`.
+    """Work begun on forked workers (or, with one process, to be done when collected)."""
 
-    The workers are forked when it starts, so they see the caller's state as it is then.
-    """
-
-    def __init__(self, task: Callable[[int, int], T], items: int):
-        global _task
+    def __init__(
+        self,
+        task: Callable[[int, int], list[T]],
+        items: int,
+        workers: int,
+        before_fork: Callable[[], None] | None = None,
+    ):
         self._task, self._items = task, items
         self._pool: ProcessPoolExecutor | None = None
-        self._futures: list[Future[T]] = []
-        workers = worker_count(items)
-        if workers == 1:
+        self._futures: list[Future[list[T]]] = []
+        if workers == 1 or not fork_is_safe():  # again: a thread may have started since
             return
-        assert _task is None, "one piece of parallel work at a time"
-        _task = task
-        context = multiprocessing.get_context("fork")
-        self._pool = ProcessPoolExecutor(workers, mp_context=context)
-        # Several chunks per worker even out their load.
-        self._futures = [self._pool.submit(_run, chunk) for chunk in _ranges(items, workers * 4)]
+        if before_fork is not None:
+            before_fork()
+        try:
+            # The task reaches the workers by fork, as the initializer's argument: not pickled.
+            self._pool = ProcessPoolExecutor(
+                workers,
+                mp_context=multiprocessing.get_context("fork"),
+                initializer=_install,
+                initargs=(task,),
+            )
+            # Several chunks per worker even out their load.
+            self._futures = [
+                self._pool.submit(_run, chunk) for chunk in _ranges(items, workers * 4)
+            ]
+        except (OSError, BrokenProcessPool):  # no processes to be had: do it here instead
+            self._close()
 
     def results(self) -> list[T]:
-        """Each range's result, in order (run here and now when there are no workers)."""
-        global _task
+        """Every item's result, in order."""
         if self._pool is None:
-            return [self._task(0, self._items)]
+            return self._task(0, self._items)
         try:
-            return [future.result() for future in self._futures]
-        finally:
+            return [item for future in self._futures for item in future.result()]
+        except BrokenProcessPool:  # a worker died (the machine ran out of memory, say)
+            self._close()
+            return self._task(0, self._items)
+
+    def _close(self) -> None:
+        if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
-            _task = None
+        self._pool, self._futures = None, []
 
+    def __enter__(self) -> Pending[T]:
+        return self
 
-def map_ranges(task: Callable[[int, int], T], items: int) -> list[T]:
-    """``task(start, stop)`` over consecutive ranges covering ``range(items)``, in order."""
-    return Pending(task, items).results()
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self._close()
 
 
 def _ranges(items: int, parts: int) -> Sequence[tuple[int, int]]:

@@ -31,8 +31,10 @@ from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
 from generator.build import build
+from generator.config import load_site
 from generator.content import IncidentCache
-from generator.problems import ContentError, Problem, UsageError
+from generator.problems import ContentError, Problem, Problems, UsageError
+from generator.render.theme import TemplateCache
 from generator.upstream import UpstreamCache
 
 DEBOUNCE_SECONDS = 0.2
@@ -89,6 +91,7 @@ class Preview:
         self.version = 0  # counts builds; the reload script compares it
         self.changed = threading.Condition()
         self.cache = IncidentCache()  # unchanged incident files are not parsed again
+        self.templates = TemplateCache()  # nor unchanged templates compiled again
 
     def rebuild(self) -> bool:
         """Build the site; on failure keep the last good output and remember the problems."""
@@ -101,6 +104,7 @@ class Preview:
                 cache=self.cache,
                 offline=self.offline,
                 upstream_cache=self.upstream,
+                template_cache=self.templates,
             )
             errors = []
         except ContentError as exc:
@@ -331,9 +335,6 @@ def serve(
     offline: bool = False,
 ) -> None:
     """Preview the site until Ctrl-C or SIGTERM; nothing is left behind."""
-    from generator.config import load_site
-    from generator.problems import Problems
-
     if not (source / "site.yaml").is_file():
         raise UsageError(
             f"there is no site.yaml in {source}; run statusgen serve in the "

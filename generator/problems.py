@@ -127,6 +127,10 @@ class ContentError(Exception):
         self.problems = problems
         super().__init__("\n".join(p.format() for p in problems))
 
+    def __reduce__(self) -> tuple[type[ContentError], tuple[list[Problem]]]:
+        # It crosses from a worker process to the build's whole (see parallel.py).
+        return (ContentError, (self.problems,))
+
 
 class UsageError(Exception):
     """The command was called wrongly (an unknown incident id, say): exit status 2."""

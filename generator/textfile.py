@@ -76,6 +76,11 @@ def read_text(path: Path) -> str:
 
     ``OSError`` (a missing or unreadable file) passes through to the caller.
     """
+    return decode_text(read_bytes(path))
+
+
+def read_bytes(path: Path) -> bytes:
+    """The bytes of a regular file of at most :data:`MAX_FILE_BYTES`."""
     if not stat.S_ISREG(path.stat().st_mode):  # a FIFO or a device would block or never end
         raise TextFileError(0, "this is not a regular file; an incident or site.yaml is a file")
     with path.open("rb") as handle:
@@ -87,6 +92,12 @@ def read_text(path: Path) -> str:
             f"this file is larger than {MAX_FILE_BYTES // 1_000_000} MB, more than any "
             "incident or site.yaml needs; split it, or remove what was pasted into it",
         )
+    return data
+
+
+def decode_text(data: bytes) -> str:
+    """``data`` as text: UTF-8, with no character that cannot be published and no line too
+    long to be text; else a :class:`TextFileError` at the line."""
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -46,7 +46,7 @@ def parse_time(text: str, zone: tzinfo) -> datetime:
         if clock:
             raise TimeError(
                 f"{quoted(text.strip())} is a time of day without a date: write the date too, "
-                f"e.g. 2026-11-20 {text.strip()}"
+                f"e.g. 2026-11-20 {text.strip()} (accepted: {ACCEPTED_FORMS})"
             )
         raise TimeError(
             f"cannot read the time {quoted(text.strip())}; write it as {ACCEPTED_FORMS}"

@@ -814,7 +814,7 @@ def test_an_internal_error_is_one_line_saying_where_to_report_it(
 
     site = make_site({"x": INCIDENT})
 
-    def broken_render(_checked: object) -> None:
+    def broken_render(*_args: object) -> None:
         raise KeyError("a secret=hunter2")
 
     monkeypatch.setattr(build_module, "render", broken_render)
@@ -850,7 +850,7 @@ def test_an_internal_error_names_the_statusgen_module_it_came_from(
     from generator.render import badges
 
     monkeypatch.setattr(badges, "render_badges", lambda _ctx: [][1])
-    monkeypatch.setattr("generator.render.RENDERERS", [lambda ctx: badges.render_badges(ctx)])
+    monkeypatch.setattr("generator.build.RENDERERS", [lambda ctx: badges.render_badges(ctx)])
     status, err = run_build(make_site({"x": INCIDENT}), tmp_path / "out", capsys)
     assert status == 3
     assert "internal error (IndexError in " in err
@@ -928,9 +928,9 @@ def test_a_file_name_with_a_newline_cannot_forge_a_line_of_output(
 @pytest.mark.parametrize(
     ("template", "message"),
     [
-        ("{{ facts.x }", "this theme template cannot be read: unexpected '}'"),
-        ("{% for %}", "this theme template cannot be read: Expected an expression, got 'end of"),
-        ("{% block main %}{% endblock %}{% endblock %}", "this theme template cannot be read: "),
+        ("{{ facts.x }", "unexpected '}'"),
+        ("{% for %}", "Expected an expression, got 'end of"),
+        ("{% block main %}{% endblock %}{% endblock %}", "Encountered unknown tag 'endblock'"),
     ],
 )
 def test_a_theme_template_that_cannot_be_read_fails_check_at_its_line(
@@ -963,8 +963,8 @@ def test_a_theme_template_that_fails_as_it_renders_is_a_problem_at_its_line(
     status, err = run_build(site, tmp_path / "out", capsys)
     assert status == 1
     assert err.splitlines() == [
-        "site/themes/default/templates/index.html:4: error: this theme template cannot be "
-        "rendered: 'nosuch' is undefined",
+        "site/themes/default/templates/index.html:4: error: 'nosuch' is undefined: a template "
+        "has site, facts, fmt, ctx, root and its page's own values (docs/themes.md)",
         "statusgen: 1 error, 0 warnings; nothing was written",
     ]
     assert not (tmp_path / "out").exists()

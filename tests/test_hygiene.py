@@ -1,4 +1,5 @@
-"""The code stays as STYLE asks (ruff lint and format, mypy), and every command is documented."""
+"""The code stays as STYLE asks (ruff lint and format, mypy), every command is documented, and
+every module is on the map of docs/development.md."""
 
 from __future__ import annotations
 
@@ -60,3 +61,11 @@ def test_every_command_has_help(name: str, capsys: pytest.CaptureFixture[str]) -
         make_parser().parse_args([name, "--help"])
     assert exit_info.value.code == 0
     assert "--source" in capsys.readouterr().out or name == "init"
+
+
+def test_every_module_is_on_the_map() -> None:
+    """docs/development.md maps every module of the package, so a new one gets its line."""
+    development = (REPO / "docs" / "development.md").read_text(encoding="utf-8")
+    modules = sorted(p.relative_to(REPO).as_posix() for p in (REPO / "generator").rglob("*.py"))
+    missing = [m for m in modules if f"`{m}`" not in development]
+    assert not missing, f"docs/development.md does not map {missing}"

@@ -1,8 +1,11 @@
-"""Black-box conformance of SPEC sections 2, 3, 4 and 6 on fresh sites full of edge cases.
+"""Conformance to SPEC sections 2, 3, 4 and 6 on fresh sites full of edge cases: each rule of
+the SPEC is tested here once.
 
 Each test writes a small site into a temporary folder, runs ``statusgen build|check --now ...``
 through the command-line entry point, and compares what was written (api/v2/*.json,
-api/uptime.json, feeds, pages, badges) or printed with what the SPEC says exactly.
+api/uptime.json, feeds, pages, badges) or printed with what the SPEC says exactly. Where the SPEC
+speaks of something a build does not write (a line in the file, the site as read), a test reads
+the site with the library, as ``check`` does (``Site.read``).
 """
 
 from __future__ import annotations
@@ -14,14 +17,17 @@ import re
 import textwrap
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from generator.build import Checked, check
 from generator.cli import main
+from generator.derive import describe_delay
+from generator.times import parse_now
 
 BERLIN_SITE = """\
 name: Test Co
@@ -79,6 +85,10 @@ class Site:
 
     def check(self, now: str, *extra: str) -> tuple[int, str, str]:
         return self.run("check", "--source", ".", "--now", now, *extra)
+
+    def read(self, now: str) -> Checked:
+        """The site as ``check`` reads it, through the library."""
+        return check(self.root, parse_now(now, None))
 
     def json(self, path: str) -> Any:
         return json.loads((self.out / path).read_text(encoding="utf-8"))
@@ -172,6 +182,45 @@ def problem_lines(stderr: str, severity: str) -> list[str]:
     return [line for line in stderr.splitlines() if f": {severity}: " in line]
 
 
+# -- section 2: site.yaml ----------------------------------------------------------------------
+
+
+def test_site_yaml_reads_everything(site: SiteMaker) -> None:
+    s = site(
+        site_yaml="""
+        name: Acme
+        url: https://acme.github.io/status
+        timezone: America/New_York
+        language: de
+        links: {home: "https://acme.example"}
+        mirrors: [https://mirror.example/]
+        max_silence: 2h
+        components:
+          - id: no
+            name: Norway
+            since: 2024-01-01
+        """
+    )
+    parsed = s.read("2026-11-21 00:00 UTC").content.site
+    assert parsed.url == "https://acme.github.io/status/"
+    assert parsed.timezone.key == "America/New_York"
+    assert parsed.language == "de"
+    assert parsed.links == (("home", "https://acme.example"),)
+    assert parsed.mirrors == ("https://mirror.example/",)
+    assert parsed.max_silence == timedelta(hours=2)
+    assert parsed.components[0].id == "no"  # stays a string, not YAML 1.1's false
+    assert parsed.components[0].since.isoformat() == "2024-01-01"  # type: ignore[union-attr]
+    assert parsed.title == "Acme Status"
+
+
+@pytest.mark.parametrize(
+    ("written", "minutes"), [("30m", 30), ("1h", 60), ("1h30m", 90), ("90min", 90)]
+)
+def test_max_silence_is_a_duration(site: SiteMaker, written: str, minutes: int) -> None:
+    s = site(site_yaml=BERLIN_SITE + f"max_silence: {written}\n")
+    assert s.read("2026-11-21 00:00 UTC").content.site.max_silence == timedelta(minutes=minutes)
+
+
 # -- section 3: times ---------------------------------------------------------------------------
 
 
@@ -206,6 +255,15 @@ def test_every_time_form_reads_as_the_right_instant(site: SiteMaker) -> None:
 
         ## 2026-11-20 14:55:10 +0100 — Update
         Offset without a colon.
+
+        ## 2026-11-20 19:40 +05:30 — Update
+        Half an hour off the hour.
+
+        ## 2026-11-20 15:20:40 — Update
+        Seconds, in the site's zone.
+
+        ## 2026-11-20 14:25 Z — Update
+        Z after a space.
         """
         }
     )
@@ -221,6 +279,9 @@ def test_every_time_form_reads_as_the_right_instant(site: SiteMaker) -> None:
             utc("2026-11-20 13:05"),
             utc("2026-11-20 14:50"),
             utc("2026-11-20 13:55:10"),
+            utc("2026-11-20 14:10"),
+            utc("2026-11-20 14:20:40"),
+            utc("2026-11-20 14:25"),
         ]
     )
     assert instant(got["started_at"]) == utc("2026-11-20 12:00")
@@ -231,17 +292,26 @@ def test_every_time_form_reads_as_the_right_instant(site: SiteMaker) -> None:
     assert got["created_at"] == "2026-11-20T14:05:00.000+01:00"
 
 
-def test_naive_times_follow_the_site_zone(site: SiteMaker) -> None:
-    tokyo = BERLIN_SITE.replace("Europe/Berlin", "Asia/Tokyo")
+@pytest.mark.parametrize(
+    ("zone", "written", "expected_utc", "offset"),
+    [
+        ("Asia/Tokyo", "2026-07-01 09:00", "2026-07-01 00:00", "+09:00"),
+        ("Europe/Berlin", "2026-07-01 14:05", "2026-07-01 12:05", "+02:00"),  # summer time
+        ("Europe/Berlin", "2026-11-20 14:05", "2026-11-20 13:05", "+01:00"),
+        ("America/New_York", "2026-03-08 03:30", "2026-03-08 07:30", "-04:00"),  # just after DST
+        ("Asia/Kolkata", "2026-11-20 14:05", "2026-11-20 08:35", "+05:30"),
+    ],
+)
+def test_naive_times_follow_the_site_zone(
+    site: SiteMaker, zone: str, written: str, expected_utc: str, offset: str
+) -> None:
     s = site(
-        {
-            "x": incident("  api: major_outage", "2026-07-01 09:00 — Investigating"),
-        },
-        site_yaml=tokyo,
+        {"x": incident("  api: major_outage", f"{written} — Investigating")},
+        site_yaml=BERLIN_SITE.replace("Europe/Berlin", zone),
     )
-    s.build("2026-07-01 01:00 UTC")
-    assert instant(s.incident("x")["created_at"]) == utc("2026-07-01 00:00")
-    assert s.incident("x")["created_at"].endswith("+09:00")
+    s.build(f"{expected_utc} UTC")
+    assert instant(s.incident("x")["created_at"]) == utc(expected_utc)
+    assert s.incident("x")["created_at"].endswith(f"{offset}")
 
 
 def test_ambiguous_wall_time_is_its_first_occurrence(site: SiteMaker) -> None:
@@ -270,7 +340,7 @@ def test_nonexistent_wall_time_is_an_error_at_its_line(site: SiteMaker) -> None:
         title: Gap
         components:
           api: major_outage
-        started: 2026-03-29 02:10
+        started: 2026-03-29 02:00
         ---
 
         ## 2026-03-29 03:30 — Resolved
@@ -285,10 +355,11 @@ def test_nonexistent_wall_time_is_an_error_at_its_line(site: SiteMaker) -> None:
     assert code == 1
     errors = problem_lines(err, "error")
     assert any(
-        e.startswith("content/incidents/gap.md:11: error:") and "does not exist" in e
+        e.startswith("content/incidents/gap.md:11: error:")
+        and "does not exist in Europe/Berlin" in e
         for e in errors
     ), err
-    assert any(
+    assert any(  # 02:00 itself is the first wall time the clocks skip
         e.startswith("content/incidents/gap.md:5: error:") and "does not exist" in e for e in errors
     ), err
     # With an offset written, the same wall time is fine.
@@ -297,12 +368,32 @@ def test_nonexistent_wall_time_is_an_error_at_its_line(site: SiteMaker) -> None:
     assert code == 0, err
 
 
-def test_unreadable_time_shows_the_accepted_forms(site: SiteMaker) -> None:
-    s = site({"bad": incident("  api: major_outage", "20/11/2026 14:05 — Investigating")})
+@pytest.mark.parametrize(
+    "written",
+    [
+        "20/11/2026 14:05",
+        "20.11.2026 14:05",
+        "tomorrow",
+        "2026-11-20",
+        "14:05",
+        "2026-11-20 10:00 CET",
+    ],
+)
+def test_unreadable_time_shows_the_accepted_forms(site: SiteMaker, written: str) -> None:
+    s = site({"bad": incident("  api: major_outage", f"{written} — Investigating")})
     code, _, err = s.check("2026-11-21 12:00 UTC")
     assert code == 1
     line = next(e for e in problem_lines(err, "error") if "bad.md:7:" in e)
     assert "2026-11-20 14:05" in line and "2026-11-20T14:05Z" in line
+
+
+def test_an_impossible_date_says_why(site: SiteMaker) -> None:
+    s = site({"bad": incident("  api: major_outage", "2026-02-30 10:00 — Investigating")})
+    code, _, err = s.check("2026-11-21 12:00 UTC")
+    assert code == 1
+    (line,) = problem_lines(err, "error")
+    assert line.startswith("content/incidents/bad.md:7: error:")
+    assert "not a real date and time (day is out of range" in line
 
 
 @pytest.mark.parametrize("separator", ["—", "–", "-", "|", "·"])
@@ -321,6 +412,51 @@ def test_every_separator(site: SiteMaker, separator: str) -> None:
     assert got["status"] == "identified"
     assert instant(got["created_at"]) == utc("2026-11-20 14:05:30")
     assert s.components()["api"] == "partial_outage"
+    # An offset written with a dash stays part of the time, whatever the separator.
+    s.write(
+        "sep", incident("  api: partial_outage", f"2026-11-20 10:00 -05:00 {separator} MONITORING")
+    )
+    s.build("2026-11-20 16:00 UTC")
+    assert instant(s.incident("sep")["created_at"]) == utc("2026-11-20 15:00")
+    assert s.incident("sep")["status"] == "monitoring"
+    # A maintenance's status in an incident is not an incident status.
+    s.write("sep", incident("  api: partial_outage", f"2026-11-20 10:00 {separator} in progress"))
+    code, _, err = s.check("2026-11-20 16:00 UTC")
+    assert code == 1
+    assert "sep.md:7: error: unknown status 'in progress' for an incident" in err
+
+
+def test_an_update_is_everything_under_its_heading(site: SiteMaker) -> None:
+    s = site(
+        {
+            "a": """
+        ---
+        title: X
+        ---
+
+        ## 2026-11-20 11:00 — Resolved
+        Fixed.
+
+        ### What we changed
+        A fenced block with a heading-like line stays inside:
+
+        ```
+        ## 2026-11-20 09:00 — Investigating
+        ```
+
+        ## 2026-11-20 10:00 — Investigating
+        Looking.
+        """
+        }
+    )
+    s.build("2026-11-21 00:00 UTC")
+    updates = s.incident("a")["incident_updates"]
+    assert [u["status"] for u in updates] == ["resolved", "investigating"]
+    assert "### What we changed" in updates[0]["body"]
+    assert "## 2026-11-20 09:00 — Investigating\n```" in updates[0]["body"]
+    assert updates[1]["body"] == "Looking."
+    (read,) = s.read("2026-11-21 00:00 UTC").content.incidents
+    assert read.updates[1].line == 5  # each update's heading, for problems at its line
 
 
 # -- section 3/4: statuses and order ----------------------------------------------------------
@@ -353,6 +489,41 @@ def test_statuses_are_case_insensitive_and_in_progress_has_a_space(site: SiteMak
     assert s.incident("inc")["status"] == "identified"
     assert s.incident("mnt")["status"] == "in_progress"
     assert s.components()["db"] == "under_maintenance"
+
+
+@pytest.mark.parametrize(
+    ("heading", "status", "unresolved", "held"),
+    [
+        ("Investigating", "investigating", True, True),
+        ("Identified", "identified", True, True),
+        ("Monitoring", "monitoring", True, False),
+        ("Resolved", "resolved", False, False),
+    ],
+)
+def test_each_status_sets_the_incident_and_its_components(
+    site: SiteMaker, heading: str, status: str, unresolved: bool, held: bool
+) -> None:
+    s = site(
+        {
+            "a": incident(
+                "  api: partial_outage\n  storage: degraded_performance",
+                f"2026-11-20 10:00 — {heading}",
+            )
+        }
+    )
+    s.build("2026-11-20 12:00 UTC")
+    assert s.incident("a")["status"] == status
+    unresolved_ids = [i["id"] for i in s.api("incidents/unresolved.json")["incidents"]]
+    assert unresolved_ids == (["a"] if unresolved else [])
+    got = s.components()
+    assert got["api"] == ("partial_outage" if held else "operational")
+    # A group id stands for all its components; the group shows the worst of them.
+    assert (
+        got["blob"]
+        == got["db"]
+        == got["storage"]
+        == ("degraded_performance" if held else "operational")
+    )
 
 
 def test_updates_in_any_file_order(site: SiteMaker) -> None:
@@ -513,6 +684,21 @@ def test_reopened_incident(site: SiteMaker) -> None:
     assert s.day("api", "2026-11-20")["major_outage_minutes"] == 90
     assert s.uptime("api")["days"][-1]["uptime"] == pytest.approx(100 * (1 - 90 / 840), abs=0.01)
 
+    # `started` moves the start of the first stretch only, not of the reopening.
+    s.write(
+        "re",
+        incident(
+            "  api: major_outage",
+            "2026-11-20 12:00 — Investigating\nIt is back.",
+            "2026-11-20 11:00 — Resolved",
+            "2026-11-20 10:30 — Monitoring",
+            "2026-11-20 10:00 — Investigating",
+            extra="started: 2026-11-20 09:30\n",
+        ),
+    )
+    s.build("2026-11-20 12:30")
+    assert s.day("api", "2026-11-20")["major_outage_minutes"] == 60 + 30
+
 
 def test_started_before_first_update(site: SiteMaker) -> None:
     s = site(
@@ -552,6 +738,31 @@ def test_started_after_first_update(site: SiteMaker) -> None:
     )
     s.build("2026-11-20 12:00")
     assert s.day("api", "2026-11-20")["major_outage_minutes"] == 30
+    # Before `started` the component is still operational; from it on, held.
+    s.build("2026-11-20 10:00")
+    assert s.components()["api"] == "operational"
+    s.build("2026-11-20 10:45")
+    assert s.components()["api"] == "major_outage"
+
+
+def test_an_incident_posted_after_the_fact_counts_from_started(site: SiteMaker) -> None:
+    s = site(
+        {
+            "late": incident(
+                "  api: partial_outage",
+                "2026-11-20 10:00 — Resolved\nIt was down.",
+                extra="started: 2026-11-20 09:00\n",
+            )
+        },
+        site_yaml=BERLIN_SITE.replace("Europe/Berlin", "UTC"),
+    )
+    s.build("2026-11-20 12:00")
+    # From `started` until the first (Resolved) update the component carried its status.
+    assert s.day("api", "2026-11-20")["partial_outage_minutes"] == 60
+    s.build("2026-11-20 09:30")
+    assert s.components()["api"] == "partial_outage"
+    s.build("2026-11-20 10:30")
+    assert s.components()["api"] == "operational"
 
 
 def test_started_while_open_component_impact_from_started(site: SiteMaker) -> None:
@@ -604,6 +815,8 @@ def test_plain_list_takes_status_from_impact(
     assert got["web"] == "operational"
     assert s.incident("pl")["impact"] == impact
     assert s.status()[0] == indicator
+    # The page names what was listed: the group, not its members.
+    assert '<a href="../../components/storage/">Storage</a> (' in s.text("incidents/pl/index.html")
 
 
 def test_plain_list_without_impact_is_an_error_at_the_components_line(site: SiteMaker) -> None:
@@ -689,6 +902,28 @@ def test_default_impact_is_the_worst_listed_status(site: SiteMaker) -> None:
     assert s.incident("c")["impact"] == "none"
 
 
+def test_a_retired_component_in_a_past_incident_is_only_a_warning(site: SiteMaker) -> None:
+    s = site(
+        {
+            "old": incident(
+                "  legacy: major_outage\n  api: partial_outage", "2026-11-20 10:00 — Resolved"
+            )
+        }
+    )
+    code, _, err = s.check("2026-11-21 00:00 UTC")
+    assert code == 0, err
+    (warning,) = problem_lines(err, "warning")
+    assert warning.startswith("content/incidents/old.md:4: warning: unknown component 'legacy'")
+    assert warning.endswith("; it is left out of this past incident")
+    s.build("2026-11-21 00:00 UTC")
+    assert [c["id"] for c in s.incident("old")["components"]] == ["api"]
+    # While the incident is open, the same line is an error.
+    s.write("old", incident("  legacy: major_outage", "2026-11-20 10:00 — Investigating"))
+    code, _, err = s.check("2026-11-21 00:00 UTC")
+    assert code == 1
+    assert "old.md:4: error: unknown component 'legacy'" in err
+
+
 # -- section 4: maintenance ----------------------------------------------------------------------
 
 
@@ -765,12 +1000,21 @@ def test_maintenance_in_progress_update_overrides_the_clock(site: SiteMaker) -> 
     assert s.components()["db"] == "under_maintenance"
     s.build("2026-11-25 01:29 +01:00")
     assert s.incident("mnt")["status"] == "scheduled"
+    # Started by an update, it runs until one ends it: past the planned end too, with a warning.
+    _, _, err = s.build("2026-11-25 06:00 +01:00")
+    assert s.incident("mnt")["status"] == "in_progress"
+    assert s.components()["db"] == "under_maintenance"
+    assert (
+        "content/incidents/mnt.md:5: warning: this maintenance has ended but has no Completed "
+        "update: tell readers how it went (statusgen resolve mnt --message ...)"
+    ) in err
 
 
 def test_maintenance_verifying_overrides_the_clock(site: SiteMaker) -> None:
     s = site({"mnt": MAINTENANCE.format(updates="## 2026-11-25 03:30 — Verifying\nChecking.\n\n")})
     s.build("2026-11-25 03:40 +01:00")
     assert s.incident("mnt")["status"] == "verifying"
+    assert s.components()["db"] == "under_maintenance"
     assert [
         m["id"] for m in s.api("scheduled-maintenances/active.json")["scheduled_maintenances"]
     ] == ["mnt"]
@@ -832,6 +1076,20 @@ def test_overall_indicator_monitoring_keeps_impact_but_frees_components(site: Si
     assert s.status() == ("critical", "Major System Outage")
 
 
+def test_an_unresolved_incident_listing_nothing_sets_the_overall_status_by_impact(
+    site: SiteMaker,
+) -> None:
+    s = site(
+        {
+            "mail": "---\ntitle: Emails late\nimpact: minor\n---\n\n"
+            "## 2026-11-20 10:00 — Monitoring\nLate.\n"
+        }
+    )
+    s.build("2026-11-20 10:00 UTC")
+    assert s.status() == ("minor", "Minor Service Outage")
+    assert set(s.components().values()) == {"operational"}
+
+
 def test_overall_none(site: SiteMaker) -> None:
     s = site(
         {
@@ -856,6 +1114,7 @@ def test_outage_beats_maintenance_on_a_component(site: SiteMaker) -> None:
     )
     s.build("2026-11-25 03:00 +01:00")
     assert s.components()["db"] == "degraded_performance"
+    assert s.components()["storage"] == "degraded_performance"
     assert s.status()[0] == "minor"
 
 
@@ -883,13 +1142,18 @@ def test_overdue_and_silent_warnings_at_their_lines(site: SiteMaker) -> None:
     )
     code, _, err = s.check("2026-11-20 15:10 +01:00")
     assert code == 0, err
-    warnings = problem_lines(err, "warning")
-    assert any(w.startswith("content/incidents/late.md:5: warning:") for w in warnings), err
-    assert not any(w.startswith("content/incidents/late.md:11:") for w in warnings), err
-    # 70 minutes after the latest update (14:20, line 11): silent.
+    assert problem_lines(err, "warning") == [
+        "content/incidents/late.md:5: warning: the next update was promised 10 minutes ago: "
+        "post one now (statusgen update late --status ... --message ...)"
+    ]
+    # 71 minutes after the latest update (14:20, line 11): silent too.
     code, _, err = s.check("2026-11-20 15:31 +01:00")
-    warnings = problem_lines(err, "warning")
-    assert any(w.startswith("content/incidents/late.md:11: warning:") for w in warnings), err
+    assert problem_lines(err, "warning") == [
+        "content/incidents/late.md:5: warning: the next update was promised 31 minutes ago: "
+        "post one now (statusgen update late --status ... --message ...)",
+        "content/incidents/late.md:11: warning: no update for 1 hour 11 minutes on an "
+        "unresolved incident (max_silence is 1 hour): say what is known, even if there is no news",
+    ]
     # --strict: warnings fail, the build writes nothing.
     code, _, err = s.run(
         "build", "--now", "2026-11-20 15:31 +01:00", "--strict", "--output", str(s.out)
@@ -898,9 +1162,18 @@ def test_overdue_and_silent_warnings_at_their_lines(site: SiteMaker) -> None:
     assert not s.out.exists()
     code, _, _ = s.check("2026-11-20 15:31 +01:00", "--strict")
     assert code == 1
-    # A build without --strict passes and shows the warnings.
+    # A build without --strict passes and shows the warnings; the page marks the promise.
     code, _, err = s.build("2026-11-20 15:31 +01:00")
     assert "warning:" in err
+    assert "(overdue)" in s.text("index.html")
+
+
+def test_delays_in_warnings_read_in_their_two_largest_units() -> None:
+    assert describe_delay(timedelta(minutes=1)) == "1 minute"
+    assert describe_delay(timedelta(minutes=125)) == "2 hours 5 minutes"
+    assert describe_delay(timedelta(hours=2)) == "2 hours"
+    assert describe_delay(timedelta(seconds=20)) == "0 minutes"
+    assert describe_delay(timedelta(days=1, hours=21, minutes=20)) == "1 day 21 hours"
 
 
 def test_no_warning_for_resolved_incident(site: SiteMaker) -> None:
@@ -968,6 +1241,7 @@ def test_failed_build_leaves_previous_output_byte_identical(site: SiteMaker) -> 
     assert code == 1
     assert "y.md:7: error:" in err
     assert all_files(s.out) == before
+    assert sorted(p.name for p in s.root.parent.iterdir()) == ["site", "site-out"]  # no leftovers
 
 
 def test_site_yaml_errors_name_the_line(site: SiteMaker) -> None:
@@ -1240,6 +1514,7 @@ def test_updates_feed_one_entry_per_update(site: SiteMaker) -> None:
     assert len(rss_items(s.text("updates.rss"))) == 5
     first = entries[0].findtext(f"{ATOM}content") or ""
     assert "<strong>Monitoring</strong> - A fix is out." in first
+    assert entries[0].findtext(f"{ATOM}title") == "Monitoring: Something broke"
 
 
 def test_feed_ids_stable_after_adding_an_update(site: SiteMaker) -> None:
@@ -1247,6 +1522,9 @@ def test_feed_ids_stable_after_adding_an_update(site: SiteMaker) -> None:
     s.build("2026-11-20 15:00 +01:00")
     before = {e.findtext(f"{ATOM}id") for e in atom_entries(s.text("updates.atom"))}
     history_before = [e.findtext(f"{ATOM}id") for e in atom_entries(s.text("history.atom"))]
+    web_before = [
+        e.findtext(f"{ATOM}id") for e in atom_entries(s.text("components/web/history.atom"))
+    ]
     api_before = {u["id"] for u in s.incident("newer")["incident_updates"]}
     s.write(
         "newer",
@@ -1263,6 +1541,8 @@ def test_feed_ids_stable_after_adding_an_update(site: SiteMaker) -> None:
     assert before < after and len(after - before) == 1
     entries = atom_entries(s.text("history.atom"))
     assert [e.findtext(f"{ATOM}id") for e in entries] == history_before
+    web = atom_entries(s.text("components/web/history.atom"))
+    assert [e.findtext(f"{ATOM}id") for e in web] == web_before
     assert instant(entries[0].findtext(f"{ATOM}updated")) == utc("2026-11-20 14:10")
     assert api_before < {u["id"] for u in s.incident("newer")["incident_updates"]}
 
@@ -1329,6 +1609,7 @@ components:
 and [ok](https://example.com/ok) and <a href="javascript:alert(8)">raw</a>
 ![pic](javascript:alert(9))
 <javascript:alert(10)> [up](JAVASCRIPT:alert(11)) [ref][r] [proto](//evil.example/x)
+![tracker](https://tracker.example/pixel.png) and [mail](mailto:help@acme.example)
 
 [r]: javascript:alert(12)
 """
@@ -1391,7 +1672,14 @@ def test_hostile_text_is_inert_in_pages(site: SiteMaker) -> None:
         or "&lt;script&gt;alert('body')&lt;/script&gt;" in incident_page
     )
     assert 'href="https://example.com/ok"' in incident_page
+    assert '<a href="mailto:help@acme.example">mail</a>' in incident_page
     assert "//evil.example" not in re.sub(r"\[proto\]\(//evil.example/x\)", "", incident_page)
+    assert "&lt;img src=x onerror=alert(5)&gt;" in incident_page  # shown as text, not run
+    assert "&lt;script&gt;alert(&#39;title&#39;)&lt;/script&gt; &amp; &lt;b&gt;bold&lt;/b&gt;" in (
+        incident_page
+    )
+    # An image from elsewhere becomes a link: a status page loads nothing from other hosts.
+    assert '<a href="https://tracker.example/pixel.png">tracker</a>' in incident_page
 
 
 def test_hostile_text_is_inert_in_feeds(site: SiteMaker) -> None:
@@ -1468,6 +1756,9 @@ def test_sub_path_url_all_internal_links_relative(site: SiteMaker) -> None:
                 continue
             resolved = target / "index.html" if url.split("#")[0].endswith("/") else target
             assert resolved.resolve().exists(), (page.relative_to(s.out), url)
+    # The 404 page stays on whichever host serves it: no absolute link to this one above the
+    # footer (whose mirror links name their hosts on purpose).
+    assert "https://acme.github.io" not in s.text("404.html").split("<footer")[0]
     assert len(atom_entries(s.text("history.atom"))) == 3  # maintenance has its entry too
     for name in ("history.atom", "updates.atom"):
         for entry in atom_entries(s.text(name)):
@@ -1498,6 +1789,7 @@ def test_now_with_zone_and_source_date_epoch(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", str(int(utc("2026-11-25 01:00").timestamp())))
     s.run("build", "--output", str(s.out))
     assert s.incident("mnt")["status"] == "in_progress"
+    assert '<time datetime="2026-11-25T02:00:00+01:00">' in s.text("index.html")
     s.build("2026-11-25T00:59:59Z")  # --now wins over SOURCE_DATE_EPOCH
     assert s.incident("mnt")["status"] == "scheduled"
 

@@ -1,14 +1,13 @@
-"""Rendering a whole site: the renderers and what they share.
+"""What every renderer of one build shares: the :class:`RenderContext` and the theme's pages.
 
-Each renderer takes a :class:`RenderContext` and adds its files to a
-:class:`~generator.output.SiteFiles`. The list :data:`RENDERERS` is the build's recipe.
+Each renderer is a plain function that takes a :class:`RenderContext` and adds its files to
+its :class:`~generator.output.SiteFiles`; :mod:`generator.build` runs them.
 """
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
 from typing import Any
@@ -20,8 +19,15 @@ from generator import statuses
 from generator.derive import Facts
 from generator.model import Content, Incident, Site, Update
 from generator.output import SiteFiles
+from generator.problems import ContentError
+from generator.render import i18n
 from generator.render.formatting import Formatter
-from generator.render.theme import make_environment
+from generator.render.theme import (
+    TemplateCache,
+    make_environment,
+    template_names,
+    template_problem,
+)
 
 
 @dataclass
@@ -32,8 +38,7 @@ class RenderContext:
     facts: Facts
     now: datetime
     files: SiteFiles
-    # Work started on other cores, finished once every renderer has run (see render_all).
-    finishers: list[Callable[[], None]] = field(default_factory=list)
+    template_cache: TemplateCache | None = None  # compiled templates from an earlier build
     # What the upstream providers said (generator.upstream.UpstreamStatus), in site.yaml order.
     upstream: tuple[Any, ...] = ()
 
@@ -47,9 +52,7 @@ class RenderContext:
 
     @cached_property
     def env(self) -> Environment:
-        env = make_environment(self.site.source, self.site.theme)
-        from generator.render import i18n
-
+        env = make_environment(self.site.source, self.site.theme, self.template_cache)
         i18n.install(env, self.site.language)
         env.globals["status_icon"] = status_icon
         env.globals["status_shape"] = statuses.shape
@@ -58,6 +61,13 @@ class RenderContext:
     def html(self, update: Update) -> Markup:
         """An update's text as the safe HTML the reader made of it (content.py)."""
         return Markup(update.html)
+
+    def prepare(self) -> None:
+        """Work out what every page needs, so that workers forked after it inherit it instead
+        of each working it out again: every template compiled, and uptime."""
+        for name in template_names(self.env):
+            self.env.get_template(name)
+        self.facts.uptime  # noqa: B018 - computed once, here
 
     def absolute(self, path: str) -> str:
         """The public URL of an output path ('' for the home page)."""
@@ -101,39 +111,23 @@ def render_page(ctx: RenderContext, template: str, path: str, **values: Any) -> 
     """A theme template rendered for an output path; links use ``root`` to stay relative."""
     depth = path.count("/")
     values.setdefault("root", "../" * depth or "./")
-    return ctx.env.get_template(template).render(
-        site=ctx.site,
-        facts=ctx.facts,
-        ctx=ctx,
-        fmt=ctx.fmt,
-        path=path,
-        now=ctx.now,
-        **values,
-    )
+    try:
+        return ctx.env.get_template(template).render(
+            site=ctx.site,
+            facts=ctx.facts,
+            ctx=ctx,
+            fmt=ctx.fmt,
+            path=path,
+            now=ctx.now,
+            **values,
+        )
+    except Exception as exc:  # a broken theme template is a problem at its line
+        problem = template_problem(exc)
+        if problem is None:
+            raise
+        raise ContentError([problem]) from None
 
 
 def render_template(ctx: RenderContext, template: str, path: str, **values: Any) -> None:
     """Render a theme template to an output path."""
     ctx.files.add(path, render_page(ctx, template, path, **values))
-
-
-def render_all(
-    content: Content, facts: Facts, now: datetime, upstream: tuple[Any, ...] = ()
-) -> SiteFiles:
-    """Every output file of the site, in memory."""
-    from generator.render import RENDERERS
-    from generator.render.pages import render_sitemap
-
-    ctx = RenderContext(content=content, facts=facts, now=now, files=SiteFiles(), upstream=upstream)
-    try:
-        for renderer in RENDERERS:
-            renderer(ctx)
-    except BaseException:
-        for finish in ctx.finishers:  # stop the other cores' work before giving up
-            with contextlib.suppress(Exception):
-                finish()
-        raise
-    for finish in ctx.finishers:
-        finish()
-    render_sitemap(ctx)  # it lists every page, so it comes last
-    return ctx.files

@@ -8,10 +8,12 @@ from typing import Any
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
 
+from jinja2 import TemplateSyntaxError
+
 from generator.model import Incident
-from generator.parallel import Pending
+from generator.problems import ContentError, Problem
 from generator.render.context import RenderContext, render_page, render_template
-from generator.render.theme import static_files
+from generator.render.theme import static_files, template_names, template_problem
 
 HISTORY_PAGE_SIZE = 100  # incidents per history page
 COMPONENT_PAGE_INCIDENTS = 100  # the latest ones; the history pages hold every incident
@@ -19,41 +21,68 @@ COMPONENT_PAGE_INCIDENTS = 100  # the latest ones; the history pages hold every 
 
 # A page to render: its template, its output path, and the template's values.
 PageJob = tuple[str, str, dict[str, Any]]
+Page = tuple[str, str]  # a rendered page: its output path and its text
 
 
 def render_pages(ctx: RenderContext) -> None:
-    # The home page first: it warms the caches (templates, uptime) the other cores start with.
-    render_template(ctx, "index.html", "index.html", past_days=ctx.facts.past_days)
-    # A 404 page is served at any depth, so its links start from the host's root; they stay on
-    # whichever host serves it (a mirror too, when it publishes at the same path).
-    render_template(ctx, "404.html", "404.html", root=urlsplit(ctx.site.url).path or "/")
-    render_in_background(ctx, [*component_jobs(ctx), *history_jobs(ctx), *incident_jobs(ctx)])
-    for name, path in static_files(ctx.site.source, ctx.site.theme).items():
-        ctx.files.add(f"static/{name}", path.read_bytes())
+    """The home page, the 404 page, the theme's static files and robots.txt."""
+    for template, path, values in home_jobs(ctx):
+        render_template(ctx, template, path, **values)
+    for name, source in static_files(ctx.site.source, ctx.site.theme).items():
+        ctx.files.add(f"static/{name}", source.read_bytes(), source=source)
     sitemap = ctx.absolute("sitemap.xml")
     ctx.files.add("robots.txt", f"User-agent: *\nAllow: /\n\nSitemap: {sitemap}\n")
 
 
-def render_in_background(ctx: RenderContext, jobs: list[PageJob]) -> None:
-    """Most of a large site's pages: rendered on the other cores while this process renders the
-    feeds and the API, and collected when every renderer has run (see render_all)."""
+def home_jobs(ctx: RenderContext) -> list[PageJob]:
+    # A 404 page is served at any depth, so its links start from the host's root; they stay on
+    # whichever host serves it (a mirror too, when it publishes at the same path).
+    return [
+        ("index.html", "index.html", {"past_days": ctx.facts.past_days}),
+        ("404.html", "404.html", {"root": urlsplit(ctx.site.url).path or "/"}),
+    ]
 
-    def render(start: int, stop: int) -> list[tuple[str, str]]:
-        return [
-            (path, render_page(ctx, template, path, **values))
-            for template, path, values in jobs[start:stop]
-        ]
 
-    for template in sorted({template for template, _, _ in jobs}):
-        ctx.env.get_template(template)  # compiled once here, not once per core
-    pending = Pending(render, len(jobs))
+def try_theme(ctx: RenderContext) -> list[Problem]:
+    """Compile every template of the site's theme and render one page of each kind, so that
+    ``check`` finds a broken template (an override, say) at its file and line."""
+    problems = []
+    for name in template_names(ctx.env):
+        try:
+            ctx.env.get_template(name)
+        except TemplateSyntaxError as exc:
+            problems.append(template_problem(exc))
+    if problems:  # the pages would only fail again at the same lines
+        return [p for p in problems if p is not None]
+    kinds: dict[tuple[str, bool], PageJob] = {}
+    for job in [*home_jobs(ctx), ("embed.js", "embed.js", {}), *page_jobs(ctx)]:
+        template, _, values = job
+        # An incident and a maintenance, a component and a group: each is a kind of its own.
+        incident, component = values.get("incident"), values.get("component")
+        special = (incident is not None and incident.is_maintenance) or (
+            component is not None and component.is_group
+        )
+        kinds.setdefault((template, special), job)
+    found: dict[tuple[str, int, str], Problem] = {}
+    for template, path, values in kinds.values():
+        try:
+            render_page(ctx, template, path, **values)
+        except ContentError as exc:
+            found.update({(p.path, p.line, p.message): p for p in exc.problems})
+    return list(found.values())
 
-    def collect() -> None:
-        for chunk in pending.results():
-            for path, page in chunk:
-                ctx.files.add(path, page)
 
-    ctx.finishers.append(collect)
+def page_jobs(ctx: RenderContext) -> list[PageJob]:
+    """The site's many pages: one per component, per history page and per incident."""
+    return [*component_jobs(ctx), *history_jobs(ctx), *incident_jobs(ctx)]
+
+
+def render_jobs(ctx: RenderContext, jobs: list[PageJob], start: int, stop: int) -> list[Page]:
+    """``jobs[start:stop]`` rendered: (output path, page)."""
+    return [
+        (path, render_page(ctx, template, path, **values))
+        for template, path, values in jobs[start:stop]
+    ]
 
 
 def incident_jobs(ctx: RenderContext) -> list[PageJob]:

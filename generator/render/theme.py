@@ -1,15 +1,20 @@
 """Themes as a search path: a site's ``themes/<name>/`` overrides the built-in default
 template by template, and an override can ``{% extends "default/<template>" %}``.
+
+A mistake in a template (a syntax error, an undefined name, an include of a template that is
+not there) is a problem at the template's file and line, like a mistake in the content.
 """
 
 from __future__ import annotations
 
 import os
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 
 from jinja2 import (
     BaseLoader,
+    BytecodeCache,
     ChoiceLoader,
     Environment,
     FileSystemLoader,
@@ -18,9 +23,13 @@ from jinja2 import (
     TemplateError,
     TemplateNotFound,
     TemplateSyntaxError,
+    UndefinedError,
 )
+from jinja2.bccache import Bucket
 
-from generator.problems import Problems, clip
+from generator.problems import Problem, Problems, display_path
+
+DEFAULT_PREFIX = "default/"  # how an override names the built-in template it extends
 
 
 def builtin_theme() -> Path:
@@ -67,7 +76,26 @@ class _ConfinedLoader(FileSystemLoader):
         return source, filename, uptodate
 
 
-def make_environment(source: Path, theme: str) -> Environment:
+class TemplateCache(BytecodeCache):
+    """Compiled templates kept in memory from one build to the next in a process that builds
+    again and again (the preview). Jinja checks each against a hash of its template's source,
+    so an edited template is always compiled again."""
+
+    def __init__(self) -> None:
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        code = self._code.get(bucket.key)
+        if code is not None:
+            bucket.bytecode_from_string(code)
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+def make_environment(
+    source: Path, theme: str, template_cache: TemplateCache | None = None
+) -> Environment:
     dirs = theme_dirs(source, theme)
     loaders: list[BaseLoader] = [_ConfinedLoader(d / "templates", d) for d in dirs]
     loader = ChoiceLoader(
@@ -84,6 +112,7 @@ def make_environment(source: Path, theme: str) -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         extensions=["jinja2.ext.i18n"],
+        bytecode_cache=template_cache,
     )
     return env
 
@@ -133,23 +162,39 @@ def check_theme(source: Path, theme: str, problems: Problems) -> None:
                     )
 
 
-def check_templates(source: Path, theme: str, problems: Problems) -> None:
-    """Compile every template of the site's own theme folders, so that ``check`` reports a
-    template's syntax error at its line, as ``build`` would fail on it."""
-    env = make_environment(source, theme)
-    for folder in theme_dirs(source, theme)[:-1]:  # the built-in theme is tested with statusgen
-        templates = folder / "templates"
-        for path in _walk(templates) if templates.is_dir() else []:
-            if not inside(path, folder):
-                continue  # reported by check_theme
-            name = path.relative_to(templates).as_posix()
-            try:
-                env.get_template(name)
-            except TemplateSyntaxError as exc:
-                problems.error(
-                    path,
-                    exc.lineno,
-                    f"this theme template cannot be read: {clip(exc.message or '')}",
-                )
-            except (TemplateError, UnicodeDecodeError, OSError) as exc:
-                problems.error(path, 0, f"this theme template cannot be read: {clip(str(exc))}")
+def template_names(env: Environment) -> list[str]:
+    """Every template of the site's theme, each under the name pages use (an override hides
+    the built-in template of its name, which stays reachable as ``default/<name>``)."""
+    return [name for name in env.list_templates() if not name.startswith(DEFAULT_PREFIX)]
+
+
+def template_problem(exc: BaseException) -> Problem | None:
+    """A failure while compiling or rendering a template as a problem at the template's file
+    and line; None when no template is to blame (a failure of statusgen itself)."""
+    where: tuple[str, int] | None = None
+    if isinstance(exc, TemplateSyntaxError) and exc.filename:
+        where = (exc.filename, exc.lineno)
+    else:
+        # Jinja rewrites a traceback so that each template's frame names its file and line
+        # (jinja2.debug); the innermost such frame is where the template went wrong.
+        for frame, line in traceback.walk_tb(exc.__traceback__):
+            if "__jinja_exception__" in frame.f_globals:
+                where = (frame.f_code.co_filename, line)
+    if where is None:
+        return None
+    if isinstance(exc, TemplateNotFound):
+        message = (
+            f"there is no template {exc.name!r}: a theme's templates are in "
+            "themes/<name>/templates/ (docs/themes.md)"
+        )
+    elif isinstance(exc, UndefinedError):
+        message = (
+            f"{exc.message}: a template has site, facts, fmt, ctx, root and its page's own "
+            "values (docs/themes.md)"
+        )
+    elif isinstance(exc, TemplateError):
+        message = exc.message or type(exc).__name__
+    else:
+        message = f"{type(exc).__name__}: {exc}"
+    filename, line = where
+    return Problem(display_path(Path(filename)), line, "error", message)
