@@ -539,6 +539,14 @@ def _minute(now: datetime) -> datetime:
     return now.replace(second=0, microsecond=0)
 
 
+def _title(title: str, example: str) -> str:
+    """A title on one line, its runs of spaces made one; an empty one is wrong usage."""
+    title = " ".join(title.split())
+    if not title:
+        raise UsageError(f"the title is empty: give one, e.g. {example}")
+    return title
+
+
 def new_incident(
     source: Path,
     title: str,
@@ -552,12 +560,9 @@ def new_incident(
 ) -> Written:
     """Start an incident: a new file with its first update."""
     site = load_site_for_edit(source)
-    title = " ".join(title.split())
-    if not title:
-        raise UsageError(
-            "the title is empty: give one, e.g. statusgen new "
-            "'Elevated error rates on the API' --component api=partial_outage"
-        )
+    title = _title(
+        title, "statusgen new 'Elevated error rates on the API' --component api=partial_outage"
+    )
     if impact is not None and impact not in IMPACTS:
         raise UsageError(f"--impact: unknown impact {impact!r}; use one of: {', '.join(IMPACTS)}")
     status = parse_status(status, maintenance=False)
@@ -675,12 +680,11 @@ def new_maintenance(
 ) -> Written:
     """Announce a maintenance window: a new file with a ``Scheduled`` update."""
     site = load_site_for_edit(source)
-    title = " ".join(title.split())
-    if not title:
-        raise UsageError(
-            "the title is empty: give one, e.g. statusgen maintenance "
-            "'Database upgrade' --start '2026-11-25 02:00' --end '2026-11-25 04:00'"
-        )
+    title = _title(
+        title,
+        "statusgen maintenance 'Database upgrade' --start '2026-11-25 02:00' "
+        "--end '2026-11-25 04:00'",
+    )
     begins = parse_window_time("--start", start, site)
     ends = parse_window_time("--end", end, site)
     if ends <= begins:
