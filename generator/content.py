@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
+from markdown_it.token import Token
+
 from generator import statuses, textfile, yamlfile
 from generator.config import ID_PATTERN
 from generator.markdown import parse_blocks, render_tokens
@@ -44,7 +46,8 @@ FRONT_MATTER_KEYS = (
     "statuspage_id",
 )
 SEPARATORS = ("—", "–", "-", "|", "·")
-_HEADING = re.compile(
+# An update heading's text: ``<time> <separator> <Status>``.
+HEADING_PATTERN = re.compile(
     r"^(?P<time>.+?)\s+(?:"
     + "|".join(re.escape(s) for s in SEPARATORS)
     + r")\s+(?P<status>[A-Za-z][A-Za-z _-]*?)\s*$"
@@ -202,11 +205,11 @@ def _check_id(path: Path, problems: Problems) -> None:
 class FrontMatter:
     """Where an incident's text is cut: offsets into the text, and the closing fence's line."""
 
-    newline: str  # the text's line ending, "\n" or "\r\n"
+    newline: str  # the text's line ending, "\n", "\r\n" or "\r" (as its first line ends)
     yaml_start: int  # the first character of the YAML between the fences
     yaml_end: int  # the first character of the closing fence line
     body_start: int  # the first character after the closing fence line
-    closing_line: int  # the closing fence's line, counted from 0 (as str.splitlines does)
+    closing_line: int  # the closing fence's line, counted from 0
 
 
 class FrontMatterError(ValueError):
@@ -218,10 +221,14 @@ class FrontMatterError(ValueError):
         self.message = message
 
 
+def _line_end(line: str) -> str:
+    return "\r\n" if line.endswith("\r\n") else "\r" if line.endswith("\r") else "\n"
+
+
 def split_front_matter(text: str) -> FrontMatter:
     """Find the front matter of an incident's text: ``---`` lines around YAML, first thing."""
-    lines = text.splitlines(keepends=True)
-    newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
+    lines = textfile.split_lines(text, keepends=True)
+    newline = _line_end(lines[0]) if lines else "\n"
     first = lines[0].strip().lstrip("\ufeff") if lines else ""
     if first != "---" and _MISTYPED_FENCE.match(first):
         raise FrontMatterError(1, f"front matter starts with '---' (three dashes), not {first!r}")
@@ -254,7 +261,7 @@ def parse_incident(text: str, incident_id: str, site: Site) -> Parsed:
     problems = Problems()
     _check_id(path, problems)
     text = text.lstrip("\ufeff")
-    lines = text.splitlines()
+    lines = textfile.split_lines(text)
     try:
         end = split_front_matter(text).closing_line
     except FrontMatterError as exc:
@@ -508,6 +515,7 @@ def _read_updates(
                 "an update start at '###'",
             )
     body_lines = lines[body_start:]
+    _warn_swallowed(tokens, body_lines, body_start, path, problems)
     first = headings[0][0] if headings else len(body_lines)
     for offset, text in enumerate(body_lines[:first]):
         if text.strip():
@@ -523,7 +531,7 @@ def _read_updates(
         file_line = body_start + start + 1
         stop = headings[position + 1][0] if position + 1 < len(headings) else len(body_lines)
         text = "\n".join(body_lines[start + 1 : stop]).strip("\n")
-        match = _HEADING.match(heading.strip())
+        match = HEADING_PATTERN.match(heading.strip())
         if not match:
             problems.error(
                 path,
@@ -564,6 +572,127 @@ def _read_updates(
             )
         )
     return updates
+
+
+_HEADING_IN_CODE = re.compile(r" {0,3}## +(.*)")
+
+
+def _warn_swallowed(
+    tokens: list[Token], lines: list[str], body_start: int, path: Path, problems: Problems
+) -> None:
+    """Warn of an update heading read as code: a code block left open (by a message pasted from
+    a log, say) runs to the end of the file, over the updates below it, which then vanish from
+    the site. A closed code block may quote a heading: that is the writer's choice."""
+    for token in tokens:
+        if token.type != "fence" or token.level != 0 or token.map is None:
+            continue
+        if fence_closed(token, lines):
+            continue
+        for offset, text in enumerate(token.content.split("\n")):
+            found = _HEADING_IN_CODE.fullmatch(text)
+            if found and reads_as_update_heading(found[1]):
+                opened = body_start + token.map[0] + 1
+                problems.warning(
+                    path,
+                    opened,
+                    f"the code block opened here is never closed, so it runs over the update "
+                    f"heading at line {opened + 1 + offset}, which is read as code and not as "
+                    f"an update: close the code block (a line {token.markup}) where the code ends",
+                )
+                break
+
+
+def reads_as_update_heading(text: str) -> bool:
+    """``2026-11-20 14:05 — Resolved``: a time (some digits), a separator and a word."""
+    match = HEADING_PATTERN.match(text.strip())
+    return match is not None and re.search(r"\d", match["time"]) is not None
+
+
+def fence_closed(token: Token, lines: list[str]) -> bool:
+    """Whether the code fence ``token`` of the text of ``lines`` is closed by a line of its
+    own (an open one runs to the end of the text)."""
+    assert token.map is not None
+    start, stop = token.map
+    char, length = token.markup[0], len(token.markup)
+    closing = re.compile(f" {{0,3}}{re.escape(char)}{{{length},}}[ \t]*")
+    return stop - start >= 2 and closing.fullmatch(lines[stop - 1]) is not None
+
+
+class Contained(NamedTuple):
+    """A text made safe to stand as one update's text, and what was changed to make it so."""
+
+    text: str
+    changes: list[tuple[int, str]]  # (1-based line of the text, what was done there)
+
+
+class UncontainedText(ValueError):
+    """A text that would still run over the update below it."""
+
+
+_PROBE = "## 2000-01-01 00:00 — Update"
+
+
+def contain_text(text: str, demote: bool = False) -> Contained:
+    """``text`` (with ``\n`` line ends) changed only as far as it must be to stay inside its
+    update in an incident file, with the writer's words kept: a line that would read as an
+    update heading (``#``/``##``, or text over a line of ``=`` or ``-``) is escaped with a
+    backslash, or with ``demote`` made a level-3 heading when it is not shaped like an update
+    heading; a code fence left open (which would turn every update below into code) is closed.
+    Raises :class:`UncontainedText` if it would still swallow a heading below it."""
+    lines = text.split("\n")
+    changes: list[tuple[int, str]] = []
+    for _ in range(len(lines) + 1):  # escaping a line can make the next a heading's underline
+        changed = False
+        for token in parse_blocks("\n".join(lines))[0]:
+            if token.type != "heading_open" or token.level != 0 or token.map is None:
+                continue
+            if token.tag not in ("h1", "h2"):
+                continue
+            start, stop = token.map
+            if not token.markup.startswith("#"):  # text over a line of = or -
+                at = stop - 1
+                change = "a line of dashes under text would make a heading; it is kept as text"
+            elif demote and not reads_as_update_heading(_inline(lines[start])):
+                line = lines[start]
+                hashes = line.index("#")
+                lines[start] = line[:hashes] + "###" + line[hashes:].lstrip("#")
+                changes.append((start + 1, "headings inside an update start at ###"))
+                changed = True
+                continue
+            else:
+                at = start
+                change = "it would read as an update heading, so it is kept as text"
+            line = lines[at]
+            indent = len(line) - len(line.lstrip(" "))
+            lines[at] = line[:indent] + "\\" + line[indent:]
+            changes.append((at + 1, change))
+            changed = True
+        if not changed:
+            break
+    contained = "\n".join(lines)
+    if _swallows(contained):
+        fences = [t for t in parse_blocks(contained)[0] if t.type == "fence" and t.level == 0]
+        contained += "\n" + (fences[-1].markup if fences else "```")
+        changes.append((len(lines) + 1, "the code block was not closed, so it is closed here"))
+        if _swallows(contained):
+            raise UncontainedText(
+                "the text would run over the updates below it; close its code blocks and lists"
+            )
+    return Contained(contained, changes)
+
+
+def _inline(line: str) -> str:
+    return line.strip().lstrip("#").strip()
+
+
+def _swallows(text: str) -> bool:
+    """Whether an update heading right below ``text`` would not be read as one."""
+    tokens, _ = parse_blocks(text + "\n\n" + _PROBE + "\nx\n")
+    return not any(
+        t.type == "inline" and t.content == _PROBE[3:] and tokens[i - 1].level == 0
+        for i, t in enumerate(tokens)
+        if i and tokens[i - 1].type == "heading_open"
+    )
 
 
 def _dedent_block(text: str) -> str:

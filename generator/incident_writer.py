@@ -10,21 +10,31 @@ would not pass is never written, so the file keeps every byte it had.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
+import stat
 import tempfile
 import textwrap
-from collections.abc import Callable, Sequence
+import time as clock
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 import yaml
 
-from generator import derive, statuses
+try:
+    import fcntl
+except ImportError:  # Windows: writers are not serialized there
+    fcntl = None  # type: ignore[assignment]
+
+from generator import derive, statuses, textfile
 from generator.config import ID_PATTERN, load_site
 from generator.content import (
+    HEADING_PATTERN,
     FrontMatter,
     FrontMatterError,
     incidents_dir,
@@ -35,7 +45,8 @@ from generator.content import (
     split_front_matter,
 )
 from generator.derive import Facts, compute_facts
-from generator.model import Incident, Site
+from generator.markdown import parse_blocks
+from generator.model import Incident, Site, Update
 from generator.parallel import Workers
 from generator.problems import ContentError, Problem, Problems, UsageError, display_path
 from generator.render.formatting import Formatter
@@ -406,14 +417,68 @@ def _yaml_scalar(text: str) -> str:
     return dumped.removesuffix("...\n").strip()
 
 
-def _clean_message(message: str) -> str:
-    text = message.replace("\r\n", "\n").strip("\n").rstrip()
+class Message(NamedTuple):
+    """A writer's text made ready to be an update's text, and what was changed to make it so."""
+
+    text: str
+    changes: list[tuple[int, str]]  # (1-based line of the text, what was done there)
+
+
+def prepare_message(message: str) -> Message:
+    """The writer's text as an update's text: its line ends made ``\n``; refused if empty or if
+    it holds a character that cannot be published; and unable to end its own update or to
+    change the ones below it. An unclosed code fence is closed (else every earlier update would
+    become code), a line that reads as an update heading is escaped (else it would post a
+    backdated update), and another level-1 or level-2 heading becomes a level-3 one."""
+    text = re.sub(r"\r\n?", "\n", message).strip("\n").rstrip()
     if not text.strip():
         raise UsageError(
             "the message is empty: say what is known, e.g. --message "
             "'We are investigating reports of errors.'"
         )
-    return text
+    found = textfile.find_forbidden(text)
+    if found:
+        raise UsageError(f"the message: line {found[0]}: {found[1]}; nothing was written")
+    lines = text.split("\n")
+    changes: list[tuple[int, str]] = []
+    tokens, _ = parse_blocks(text)
+    for index, token in enumerate(tokens):
+        if token.level != 0 or token.map is None:
+            continue
+        start, stop = token.map
+        if token.type == "heading_open" and token.tag in ("h1", "h2"):
+            if token.markup.startswith("#"):
+                line = lines[start]
+                hashes = line.index("#")
+                if _reads_as_update_heading(tokens[index + 1].content):
+                    lines[start] = line[:hashes] + "\\" + line[hashes:]
+                    changes.append((start + 1, "it read as an update heading, so it is text"))
+                else:
+                    rest = line[hashes:].lstrip("#")
+                    lines[start] = line[:hashes] + "###" + rest
+                    changes.append((start + 1, "headings inside an update start at ###"))
+            else:  # text over a line of = or -: escape the line, which keeps it as text
+                underline = stop - 1
+                line = lines[underline]
+                at = len(line) - len(line.lstrip())
+                lines[underline] = line[:at] + "\\" + line[at:]
+                changes.append((underline + 1, "a line of dashes under text is kept as text"))
+        elif token.type == "fence" and not _fence_closed(token.markup, lines, start, stop):
+            lines.append(token.markup)
+            changes.append((len(lines), "the code block was not closed, so it is closed here"))
+    return Message("\n".join(lines), changes)
+
+
+def _reads_as_update_heading(text: str) -> bool:
+    """``2026-11-20 14:05 — Resolved``: a time (some digits), a separator and a word."""
+    match = HEADING_PATTERN.match(text.strip())
+    return match is not None and re.search(r"\d", match["time"]) is not None
+
+
+def _fence_closed(markup: str, lines: list[str], start: int, stop: int) -> bool:
+    """Whether the code fence opened at ``lines[start]`` is closed by its last line."""
+    closing = re.compile(" {0,3}" + re.escape(markup[0]) + "{" + str(len(markup)) + r",}[ \t]*")
+    return stop - 1 > start and closing.fullmatch(lines[stop - 1]) is not None
 
 
 # -- text surgery ------------------------------------------------------------------------------
@@ -453,13 +518,14 @@ def set_front_matter_key(text: str, path: Path, key: str, value: str | None) -> 
         if key_node.value != key:
             continue
         if value is None:  # remove the key's whole lines, trailing comment included
-            start = front.rfind("\n", 0, key_node.start_mark.index) + 1
+            key_at = key_node.start_mark.index
+            start = max(front.rfind("\n", 0, key_at), front.rfind("\r", 0, key_at)) + 1
             end_index = value_node.end_mark.index
             if value_node.end_mark.column == 0 and end_index > key_node.end_mark.index:
                 end = end_index
             else:
-                newline_at = front.find("\n", end_index)
-                end = len(front) if newline_at < 0 else newline_at + 1
+                line_end = _LINE_END.search(front, end_index)
+                end = len(front) if line_end is None else line_end.end()
             front = front[:start] + front[end:]
         else:
             begin, end = value_node.start_mark.index, value_node.end_mark.index
@@ -475,64 +541,221 @@ def set_front_matter_key(text: str, path: Path, key: str, value: str | None) -> 
         return text[: parts.yaml_start] + front + text[parts.yaml_end :]
     if value is None:
         return text
-    if front and not front.endswith("\n"):
+    if front and not front.endswith(("\n", "\r")):
         front += parts.newline
     front += f"{key}: {value}{parts.newline}"
     return text[: parts.yaml_start] + front + text[parts.yaml_end :]
 
 
-def insert_update(text: str, path: Path, heading: str, message: str) -> str:
-    """Put a new update right under the front matter, above the first existing one."""
+_LINE_END = re.compile(r"\r\n|\r|\n")
+
+
+class Inserted(NamedTuple):
+    """A text with a new update in it, and where the update's message lies in it."""
+
+    text: str
+    message_line: int  # the message's first line (1-based)
+    message_lines: int  # its number of lines
+    shift: int  # how many lines the text below it moved down
+
+
+def insert_update(text: str, path: Path, heading: str, message: str) -> Inserted:
+    """Put a new update right under the front matter, above the first existing one, with the
+    file's own line ending."""
     parts = _split(text, path)
     nl = parts.newline
     head = text[: parts.body_start]
-    if not head.endswith("\n"):
+    if not head.endswith(("\n", "\r")):
         head += nl
     rest = text[parts.body_start :]
     block = nl + heading + nl + message.replace("\n", nl) + nl
-    if rest.strip() and not rest.startswith(("\n", "\r\n")):
+    if rest.strip() and not rest.startswith(("\n", "\r")):
         block += nl
-    return head + block + rest
+    message_lines = message.count("\n") + 1
+    return Inserted(
+        head + block + rest,
+        message_line=parts.closing_line + 4,  # after the fence, a blank line and the heading
+        message_lines=message_lines,
+        shift=len(textfile.split_lines(block)),
+    )
 
 
 # -- the edits ---------------------------------------------------------------------------------
 
 
-def _write(path: Path, data: bytes) -> None:
-    """Replace a file's bytes at once, so a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+LOCK_WAIT = 30.0  # seconds a writing command waits for another one to finish
+
+
+@contextlib.contextmanager
+def _writing(source: Path) -> Iterator[None]:
+    """Hold the site's incidents folder for one edit, from reading to writing: two commands at
+    once (two writers in an outage, a script and a person) take turns, so neither loses the
+    other's update, and two ``new`` with one title get two files. A lock (flock) on the folder
+    itself: the system releases it when its holder dies, and nothing is left behind."""
+    folder = incidents_dir(source)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handle = os.open(folder, os.O_RDONLY)
+    except OSError as exc:
+        raise UsageError(
+            f"cannot open {display_path(folder)}: {exc.strerror or exc}; nothing was written"
+        ) from None
+    try:
+        if fcntl is not None:
+            deadline = clock.monotonic() + LOCK_WAIT
+            while True:
+                try:
+                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                    break
+                except BlockingIOError:
+                    if clock.monotonic() > deadline:
+                        raise UsageError(
+                            f"another statusgen command has been writing in "
+                            f"{display_path(folder)} for {LOCK_WAIT:.0f} s; nothing was "
+                            "written: run this one again when it is done"
+                        ) from None
+                    clock.sleep(0.05)
+        yield
+    finally:
+        os.close(handle)  # releases the lock
+
+
+def _writable(path: Path) -> Path:
+    """The file an edit of ``path`` writes: a link's target (the link stays a link), refused
+    when it is read-only."""
+    target = Path(os.path.realpath(path))
+    try:
+        mode = target.stat().st_mode
+    except OSError as exc:
+        raise UsageError(f"cannot read {display_path(path)}: {exc.strerror or exc}") from None
+    if not mode & (stat.S_IWUSR | stat.S_IWGRP | stat.S_IWOTH) or not os.access(target, os.W_OK):
+        raise UsageError(
+            f"{display_path(path)} is read-only; nothing was written: make it writable "
+            f"(chmod u+w {display_path(target)}) to post an update"
+        )
+    return target
+
+
+def _write(path: Path, data: bytes, before: bytes | None) -> None:
+    """Replace a file's bytes at once, so a reader never sees half a file. ``before`` is what
+    the edit read (None: a new file): a file that changed since (an editor saved it), or a new
+    one that appeared, is left as it is and the edit refused."""
+    target = path if before is None else _writable(path)
+    try:
+        # A short name of its own: a long id's name with a suffix could pass the system's limit.
+        handle, temporary = tempfile.mkstemp(prefix=".statusgen-", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise UsageError(
+            f"cannot write in {display_path(target.parent)}: {exc.strerror or exc}; "
+            "nothing was written"
+        ) from None
     try:
         with os.fdopen(handle, "wb") as out:
             out.write(data)
-        if path.exists():
-            os.chmod(temporary, path.stat().st_mode & 0o7777)
-        else:
+            out.flush()
+            os.fsync(out.fileno())
+        if before is None:
             os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
+            try:
+                os.link(temporary, target)  # fails if the file exists: never overwrite one
+            except FileExistsError:
+                raise UsageError(
+                    f"{display_path(path)} appeared while this command ran; nothing was "
+                    "written: run it again"
+                ) from None
+            os.unlink(temporary)
+            return
+        os.chmod(temporary, target.stat().st_mode & 0o7777)
+        if target.read_bytes() != before:
+            raise UsageError(
+                f"{display_path(path)} changed while this command ran (saved in an editor?); "
+                "nothing was written: run the command again"
+            )
+        os.replace(temporary, target)
+    except OSError as exc:
+        raise UsageError(
+            f"cannot write {display_path(path)}: {exc.strerror or exc}; nothing was written"
+        ) from None
+    finally:
         Path(temporary).unlink(missing_ok=True)
-        raise
 
 
-def _commit(site: Site, path: Path, after: str, now: datetime) -> Written:
+class Span(NamedTuple):
+    """Where the writer's message lies in a text about to be written (see :class:`Inserted`)."""
+
+    message_line: int
+    message_lines: int
+    shift: int
+
+
+def _commit(
+    site: Site,
+    path: Path,
+    after: str,
+    now: datetime,
+    span: Span,
+    before: bytes | None = None,
+    kept: Incident | None = None,
+    changes: Sequence[tuple[int, str]] = (),
+) -> Written:
     """Check the new text as ``check`` would, then write it: a text that would not pass is
-    never written, and the file keeps every byte it had."""
+    never written, and the file keeps every byte it had. ``kept`` is the incident as it was:
+    its updates must all be there still, unchanged and in order, under the new one."""
     problems = Problems()
-    incident, found = parse_incident(after, path.stem, site)
-    problems.items.extend(found)
-    if incident is None or problems.errors:
-        raise ContentError(problems.sorted())
-    _write(path, after.encode("utf-8"))
+    data = after.encode("utf-8")
+    incident = None
+    try:
+        if len(data) > textfile.MAX_FILE_BYTES:
+            raise textfile.TextFileError(
+                0, "the file would be larger than 1 MB; shorten the message"
+            )
+        textfile.decode_text(data)
+    except textfile.TextFileError as exc:
+        problems.error(path, exc.line, str(exc))
+    else:
+        incident, found = parse_incident(after, path.stem, site)
+        problems.items.extend(found)
+    if problems.errors or incident is None:
+        raise ContentError([_cite(p, path, span, before is not None) for p in problems.sorted()])
+    if kept is not None and _history(incident)[1:] != _history(kept):
+        raise UsageError(
+            f"the message would change the updates already in {display_path(path)}; nothing "
+            "was written"
+        )
+    _write(path, data, before)
     others = Problems()  # other files' problems are theirs to fix; this edit stands
     content = load_content(site, others, workers=Workers.available())
     if not any(i.id == incident.id for i in content.incidents):
         content = type(content)(site, (incident, *content.incidents))
     facts = compute_facts(content, now)
     derive.check_promises(facts, problems)
+    for line, change in changes:
+        problems.warning(path, span.message_line + line - 1, f"in the message: {change}")
     mine = display_path(path)
     warnings = [p for p in problems.sorted() if p.path == mine]
     return Written(path, incident, facts, warnings)
+
+
+def _history(incident: Incident) -> list[tuple[datetime, str, str]]:
+    ordered: list[Update] = sorted(incident.updates, key=lambda u: u.position)
+    return [(u.time, u.status, u.body) for u in ordered]
+
+
+def _cite(problem: Problem, path: Path, span: Span, existed: bool) -> Problem:
+    """A problem of a text that was not written, told of what the writer knows: a line of the
+    message, or a line of the file as it is (never a line of a text that does not exist)."""
+    first, count = span.message_line, span.message_lines
+    where = display_path(path)
+    if first <= problem.line < first + count:
+        message = f"line {problem.line - first + 1} of the message: {problem.message}"
+        return Problem(where, 0, problem.severity, message + "; nothing was written")
+    if existed and problem.line >= first + count:
+        return Problem(where, problem.line - span.shift, problem.severity, problem.message)
+    if existed:
+        return problem
+    return Problem(
+        where + " (not written)", 0, problem.severity, f"{problem.message}; nothing was written"
+    )
 
 
 def _minute(now: datetime) -> datetime:
@@ -578,7 +801,7 @@ def new_incident(
         edit_message,
         lambda: default_message(site, status, [c for c, _ in listed], title, promise),
     )
-    incident_id = new_id(source, when.astimezone(site.timezone).date(), title)
+    prepared = prepare_message(text)
     lines = ["---", f"title: {_yaml_scalar(title)}"]
     if listed:
         lines.append("components:")
@@ -590,15 +813,27 @@ def new_incident(
         lines.append(f"impact: {impact}")
     if promise is not None and status not in FINISHED:
         lines.append(f"next_update: {format_time(promise, site)}")
-    lines += [
-        "---",
-        "",
-        f"## {format_time(when, site)} — {heading_status(status)}",
-        _clean_message(text),
-        "",
-    ]
-    path = incidents_dir(source) / f"{incident_id}.md"
-    return _commit(site, path, "\n".join(lines), now)
+    lines += ["---", "", f"## {format_time(when, site)} — {heading_status(status)}"]
+    day = when.astimezone(site.timezone).date()
+    return _create(source, site, day, title, lines, prepared, now)
+
+
+def _create(
+    source: Path,
+    site: Site,
+    day: date,
+    title: str,
+    head: list[str],
+    message: Message,
+    now: datetime,
+) -> Written:
+    """Write a new incident file: ``head`` (its front matter and first heading), then the
+    message. Its id is chosen with the folder held, so that two at once get two files."""
+    span = Span(len(head) + 1, message.text.count("\n") + 1, 0)
+    text = "\n".join([*head, message.text, ""])
+    with _writing(source):
+        path = incidents_dir(source) / f"{new_id(source, day, title)}.md"
+        return _commit(site, path, text, now, span, changes=message.changes)
 
 
 def post_update(
@@ -613,34 +848,56 @@ def post_update(
     """Add an update at the top of an incident; set ``next_update``, or remove a stale one."""
     site = load_site_for_edit(source)
     path = find_incident(source, incident_id)
-    before = path.read_bytes()
     current = _load_existing(path, site)
     status = parse_status(status, current.is_maintenance)
+    return _post(site, path, current, status, now, message, next_update, edit_message)
+
+
+def _post(
+    site: Site,
+    path: Path,
+    current: Incident,
+    status: str,
+    now: datetime,
+    message: str | None,
+    next_update: str | None,
+    edit_message: MessageEditor | None,
+) -> Written:
     if next_update and status in FINISHED:
         raise UsageError(f"--next: a {status} update promises no next update; leave --next out")
     promise = parse_next(next_update, now, site) if next_update else None
-    text = before.decode("utf-8")
-    text = set_front_matter_key(
-        text, path, "next_update", format_time(promise, site) if promise else None
-    )
-    when = _minute(now)
     window = (
         (current.maintenance_start, current.maintenance_end)
         if current.maintenance_start and current.maintenance_end
         else None
     )
     state = derive.incident_facts(current, site, now).status
-    message = _message_for(
-        message,
-        edit_message,
-        lambda: default_message(
-            site, status, current.listed_ids, current.title, promise, window, state
-        ),
-        POSTMORTEM_OUTLINE if status == "postmortem" else "",
+    # The text is asked for first: an editor may stay open for minutes, and holds nothing.
+    prepared = prepare_message(
+        _message_for(
+            message,
+            edit_message,
+            lambda: default_message(
+                site, status, current.listed_ids, current.title, promise, window, state
+            ),
+            POSTMORTEM_OUTLINE if status == "postmortem" else "",
+        )
     )
-    heading = f"## {format_time(when, site)} — {heading_status(status)}"
-    text = insert_update(text, path, heading, _clean_message(message))
-    return _commit(site, path, text, now)
+    heading = f"## {format_time(_minute(now), site)} — {heading_status(status)}"
+    with _writing(site.source):
+        before = path.read_bytes()
+        current = _load_existing(path, site)  # as it is now: another command may have written
+        text = set_front_matter_key(
+            before.decode("utf-8"),
+            path,
+            "next_update",
+            format_time(promise, site) if promise else None,
+        )
+        inserted = insert_update(text, path, heading, prepared.text)
+        span = Span(inserted.message_line, inserted.message_lines, inserted.shift)
+        return _commit(
+            site, path, inserted.text, now, span, before, current, changes=prepared.changes
+        )
 
 
 def resolve_incident(
@@ -665,7 +922,7 @@ def resolve_incident(
             f"update {incident_id} --status update"
         )
     status = "completed" if current.is_maintenance else "resolved"
-    return post_update(source, incident_id, status, now, message, edit_message=edit_message)
+    return _post(site, path, current, status, now, message, None, edit_message)
 
 
 def new_maintenance(
@@ -698,7 +955,7 @@ def new_maintenance(
             site, "scheduled", [c for c, _ in listed], title, window=(begins, ends)
         ),
     )
-    incident_id = new_id(source, begins.astimezone(site.timezone).date(), title)
+    prepared = prepare_message(text)
     lines = ["---", f"title: {_yaml_scalar(title)}"]
     if any(status for _, status in listed):
         lines.append("components:")
@@ -712,11 +969,9 @@ def new_maintenance(
         "---",
         "",
         f"## {format_time(when, site)} — Scheduled",
-        _clean_message(text),
-        "",
     ]
-    path = incidents_dir(source) / f"{incident_id}.md"
-    return _commit(site, path, "\n".join(lines), now)
+    day = begins.astimezone(site.timezone).date()
+    return _create(source, site, day, title, lines, prepared, now)
 
 
 def _load_existing(path: Path, site: Site) -> Incident:

@@ -42,17 +42,31 @@ def unicode_name(char: str) -> str:
     return f"U+{ord(char):04X}" + (f" ({name})" if name else "")
 
 
+_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+\Z")
+
+
+def split_lines(text: str, keepends: bool = False) -> list[str]:
+    """The lines of ``text`` as statusgen counts them: only ``\n``, ``\r\n`` and ``\r`` end
+    one. (``str.splitlines`` also ends lines at U+2028, U+0085, form feed and more, which would
+    let a character inside an update's text start a forged update heading.)"""
+    lines = _LINE.findall(text)
+    return lines if keepends else [line.rstrip("\r\n") for line in lines]
+
+
+def locate(text: str, index: int) -> tuple[int, int]:
+    """The 1-based line and column of the character at ``index`` of ``text``."""
+    line_start = max(text.rfind("\n", 0, index), text.rfind("\r", 0, index)) + 1
+    return len(_LINE_END.findall(text, 0, line_start)) + 1, index - line_start + 1
+
+
 def find_forbidden(text: str) -> tuple[int, str] | None:
     """The first character of :data:`FORBIDDEN` in ``text``: its 1-based line and a message
     naming it and its column; None when there is none."""
     found = FORBIDDEN.search(text)
     if not found:
         return None
-    index = found.start()
-    line_start = max(text.rfind("\n", 0, index), text.rfind("\r", 0, index)) + 1
-    line = len(_LINE_END.findall(text, 0, line_start)) + 1
-    where = f"at column {index - line_start + 1}"
-    return line, forbidden_message(found.group(), where)
+    line, column = locate(text, found.start())
+    return line, forbidden_message(found.group(), f"at column {column}")
 
 
 def forbidden_message(char: str, where: str) -> str:

@@ -164,6 +164,11 @@ def _first_alias_line(text: str) -> int:
     return 1
 
 
+# YAML 1.1 ends a line at these too; a file does not (only \n, \r\n and \r end one), so the
+# YAML would be read differently from what the writer sees: "title: x<U+2028>maintenance: ...".
+_YAML_LINE_BREAKS = re.compile("[\x85\u2028\u2029]")
+
+
 class YamlError(ValueError):
     """YAML that cannot be read; ``line`` is 1-based within the text given."""
 
@@ -177,6 +182,16 @@ def load(text: str) -> Any:
     found = textfile.find_forbidden(text)
     if found:
         raise YamlError(*found)
+    breaks = _YAML_LINE_BREAKS.search(text)
+    if breaks:
+        line, column = textfile.locate(text, breaks.start())
+        char = breaks.group()
+        raise YamlError(
+            line,
+            f"the character {textfile.unicode_name(char)} at column {column} ends a line for "
+            f"YAML, though not in the file; delete it (in a value in double quotes, write it "
+            f"as \\u{ord(char):04x})",
+        )
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader is a SafeLoader
     except _AliasFound:
@@ -199,7 +214,7 @@ def load(text: str) -> Any:
 
 def _hint(problem: str, text: str, line: int) -> str:
     """The usual cause of YAML's own message, and its fix, in plain words."""
-    lines = text.splitlines()
+    lines = textfile.split_lines(text)
     written = lines[line - 1] if 0 < line <= len(lines) else ""
     if problem.startswith("the key"):
         return ""

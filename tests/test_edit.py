@@ -228,7 +228,7 @@ def test_the_message_comes_from_the_editor_at_a_terminal(site: Path, tmp_path: P
     [
         (["new", "Slow", "-c", "api=major_outage", "-m", "Slow."], 0, "wrote content/"),
         (["new", "Slow", "-c", "nope=major_outage", "-m", "Slow."], 2, "unknown component 'nope'"),
-        (["update", ID, "-s", "identified", "-m", "# Title"], 1, ".md:10: error: a level-1"),
+        (["update", ID, "-s", "identified", "-m", "x" * 10_001], 1, "line 1 of the message"),
         (["resolve", "2026-11-21-nothing", "-m", "Done."], 2, "there is no incident"),
     ],
 )
@@ -263,11 +263,12 @@ def test_new_with_bad_input_writes_nothing(
 def test_a_new_incident_that_would_not_pass_check_is_never_written(site: Path) -> None:
     before = files(site)
     with pytest.raises(ContentError) as info:
-        new_incident(site, "Slow", ["api=major_outage"], NOW, "# A title\nNot in an update.")
+        new_incident(site, "Slow", ["api=major_outage"], NOW, "Slow.\n" + "x" * 10_001)
+    # The message names the line of the message, not a line of a file that was never written.
     assert [p.format() for p in info.value.problems] == [
-        "content/incidents/2026-11-20-slow.md:8: error: a level-1 heading cannot stand in an "
-        "incident: updates start with '## ' (## 2026-11-20 14:05 — Investigating), and headings "
-        "inside an update start at '###'"
+        "content/incidents/2026-11-20-slow.md: error: line 2 of the message: this line is 10,001 "
+        "characters long, longer than the 10,000 a line may be; break it into shorter lines; "
+        "nothing was written"
     ]
     assert files(site) == before  # no file, not even a temporary one
 
@@ -350,10 +351,10 @@ def test_update_with_bad_input_leaves_the_file_alone(
 def test_an_update_that_would_break_the_file_is_never_written(site: Path) -> None:
     before = files(site)
     with pytest.raises(ContentError) as info:
-        post_update(site, ID, "identified", NOW, "# A title\nIs not allowed in an update.")
+        post_update(site, ID, "identified", NOW, "y" * 10_001 + "\nToo long a line.")
     (problem,) = info.value.problems
     assert problem.format().startswith(
-        f"content/incidents/{ID}.md:10: error: a level-1 heading cannot stand"
+        f"content/incidents/{ID}.md: error: line 1 of the message: this line is 10,001 characters"
     )
     assert files(site) == before  # the same bytes, the same file, never touched
 

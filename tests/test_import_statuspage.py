@@ -478,7 +478,8 @@ def test_lines_that_would_read_as_headings_or_open_fences_are_kept_in_their_upda
     updates[2]["body"] = "Status\n---\nfine"
     result, site = import_document(tmp_path, document)
     assert result.returncode == 0, result.stderr
-    assert "a line that would read as a heading is escaped with a backslash" in result.stderr
+    assert "it would read as an update heading, so it is kept as text" in result.stderr
+    assert "a line of dashes under text would make a heading; it is kept as text" in result.stderr
     output = tmp_path / "out"
     assert run("build", "--strict", "--source", str(site), "--output", str(output)).returncode == 0
     ours = built_api(output)[our_ids(site)["r3x7x31k7nn1"]]

@@ -299,3 +299,108 @@ def test_the_writing_commands_never_end_in_a_traceback(
         body = OPEN.split("---\n", 2)[2].encode()
         assert body in after["open.md"], "the updates already there are kept byte for byte"
         check_then_build(root)
+
+
+# Pieces of text that have rewritten history before: fences and headings that a message could
+# leave open or forge, characters some programs take for line ends, every kind of line end.
+_MESSAGE_PIECES = st.sampled_from(
+    [
+        "\n```\n",
+        "\n~~~~\n",
+        "```",
+        "\n## 2026-11-20 14:05 — Resolved\n",
+        "\n## 2026-11-19 10:00 UTC - Investigating\n",
+        "\n# Title\n",
+        "\n## Notes\n",
+        "\nText\n---\n",
+        "\n===\n",
+        "\u2028",
+        "\u0085",
+        "\r",
+        "\r\n",
+        "\n    ",
+        "\n> ",
+        "\n- ",
+        "\n\n",
+        "<pre>",
+        "<!--",
+    ]
+)
+_message = st.lists(
+    st.one_of(_MESSAGE_PIECES, st.text(_typed, min_size=1, max_size=20)), min_size=1, max_size=8
+).map("".join)
+_STEP = st.tuples(
+    st.sampled_from(["update", "update", "resolve", "new", "maintenance"]),
+    _message,
+    st.sampled_from(["identified", "monitoring", "resolved", "update", "in progress", "completed"]),
+)
+
+
+@settings(FUZZ, max_examples=max(EXAMPLES // 5, 1))
+@given(
+    start=st.sampled_from(["open", "resolved", "window"]),
+    newline=st.sampled_from(["\n", "\r\n", "\r"]),
+    steps=st.lists(_STEP, min_size=1, max_size=4),
+)
+def test_any_sequence_of_writes_keeps_every_update_in_order(
+    start: str, newline: str, steps: list[tuple[str, str, str]]
+) -> None:
+    """From any valid incident file, any sequence of ``update``/``resolve``/``new``/
+    ``maintenance`` with any text: each command writes or refuses (writing nothing); the file
+    keeps every byte of its updates; and the site shows exactly the updates written, newest
+    first, each as it was written."""
+    from generator.content import read_incident
+    from generator.incident_writer import (
+        load_site_for_edit,
+        new_incident,
+        new_maintenance,
+        post_update,
+        resolve_incident,
+    )
+    from generator.problems import UsageError
+
+    original = {"open": OPEN.encode(), "resolved": INCIDENT, "window": MAINTENANCE}[start]
+    original = original.decode().replace("\n", newline).encode()
+    with site_folder(SITE_YAML.encode(), {"it": original}) as root:
+        folder = root / "content" / "incidents"
+        site = load_site_for_edit(root)
+
+        def updates(name: str) -> list[tuple[str, str]]:
+            incident, problems = read_incident(folder / f"{name}.md", site)
+            assert incident is not None, problems
+            return [(u.status, u.body) for u in sorted(incident.updates, key=lambda u: u.position)]
+
+        expected = {"it": updates("it")}
+        for number, (command, message, status) in enumerate(steps):
+            now = parse_time(f"2026-11-20 15:{number:02d} UTC", UTC)
+            before = {p.name: p.read_bytes() for p in folder.iterdir()}
+            try:
+                if command == "update":
+                    written = post_update(root, "it", status, now, message)
+                elif command == "resolve":
+                    written = resolve_incident(root, "it", now, message)
+                elif command == "new":
+                    written = new_incident(root, "Errors", ["api=partial_outage"], now, message)
+                else:
+                    written = new_maintenance(
+                        root,
+                        "Upgrade",
+                        "2026-11-26 02:00",
+                        "2026-11-26 04:00",
+                        ["db"],
+                        now,
+                        message,
+                    )
+            except (UsageError, ContentError):
+                assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+                continue
+            name = written.path.stem
+            now_shown = updates(name)
+            assert now_shown[1:] == expected.get(name, []), "an earlier update changed"
+            assert len(now_shown) == len(expected.get(name, [])) + 1
+            expected[name] = now_shown
+        body = original.split(b"---" + newline.encode(), 2)[2]
+        assert (folder / "it.md").read_bytes().endswith(body), "the first updates, byte for byte"
+        for name, shown in expected.items():
+            assert updates(name) == shown
+        check_then_build(root)

@@ -31,8 +31,9 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 import yaml
 
+from generator import textfile
 from generator.config import load_site
-from generator.content import incidents_dir
+from generator.content import UncontainedText, contain_text, incidents_dir
 from generator.importer.progress import Progress
 from generator.importer.sources import Export
 from generator.markdown import parse_blocks
@@ -699,8 +700,7 @@ def clean_body(text: str, warn: Any, demote: bool = False) -> str:
     ``---``) is escaped; a code fence left open is closed.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    cleaned = re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]", "", text)
-    cleaned = re.sub(r"[\ud800-\udfff]", "\ufffd", cleaned)
+    cleaned = textfile.FORBIDDEN.sub("", re.sub(r"[\ud800-\udfff]", "\ufffd", text))
     if cleaned != text:
         warn("control characters that no page can show were left out of its text")
     text = cleaned.strip("\n").rstrip()
@@ -712,30 +712,14 @@ def clean_body(text: str, warn: Any, demote: bool = False) -> str:
         warn(f"its text is {len(cleaned):,} characters long; only the first {cut:,} are kept")
     if demote:  # a postmortem's own headings stay headings, below the update's
         text = _demote_headings(text)
-    for _ in range(3):
-        escaped = _escape_headings(text)
-        if escaped == text:
-            break
-        warn("a line that would read as a heading is escaped with a backslash")
-        text = escaped
-    return _close_fence(text)
-
-
-def _escape_headings(text: str) -> str:
-    tokens, _ = parse_blocks(text)
-    lines = text.split("\n")
-    changed = False
-    for token in tokens:
-        if token.type != "heading_open" or token.level != 0 or token.map is None:
-            continue
-        if token.tag not in ("h1", "h2"):
-            continue
-        at = token.map[0] if token.markup.startswith("#") else token.map[1] - 1
-        line = lines[at]
-        indent = len(line) - len(line.lstrip(" "))
-        lines[at] = line[:indent] + "\\" + line[indent:]
-        changed = True
-    return "\n".join(lines) if changed else text
+    try:
+        contained = contain_text(text)
+    except UncontainedText:  # as code indented by four spaces, which ends where the text does
+        warn("its text could not be kept apart from the next update's, so it is shown as code")
+        contained = contain_text("\n".join("    " + line for line in text.split("\n")))
+    for message in dict.fromkeys(change for _, change in contained.changes):
+        warn(message)
+    return contained.text
 
 
 def _demote_headings(text: str) -> str:
@@ -753,17 +737,6 @@ def _demote_headings(text: str) -> str:
             at = token.map[0]
             lines[at] = lines[at].replace(token.markup, token.markup + "##", 1)
     return "\n".join(lines)
-
-
-def _close_fence(text: str) -> str:
-    """A fence still open at the end would swallow the next update's heading: close it."""
-    probe = "## 2000-01-01 00:00 — Update"
-    tokens, _ = parse_blocks(text + "\n\n" + probe + "\nx\n")
-    if any(t.type == "inline" and t.content == probe[3:] for t in tokens):
-        return text
-    fences = [t for t in tokens if t.type == "fence"]
-    marker = fences[-1].markup if fences else "```"
-    return text + "\n" + marker
 
 
 # -- writing the files ----------------------------------------------------------------------

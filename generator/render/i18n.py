@@ -18,7 +18,7 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from jinja2 import Environment
 
-from generator import statuses
+from generator import statuses, textfile
 from generator.model import Site
 from generator.problems import Problems
 from generator.statuses import N_
@@ -102,7 +102,7 @@ def check_language(site: Site, problems: Problems) -> None:
         return
     line = 0
     try:
-        lines = site.path.read_text(encoding="utf-8").splitlines()
+        lines = textfile.split_lines(site.path.read_text(encoding="utf-8"))
         line = next((n for n, text in enumerate(lines, 1) if text.startswith("language:")), 0)
     except OSError:
         pass
