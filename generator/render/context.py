@@ -30,7 +30,6 @@ from generator.render.theme import (
     template_problem,
 )
 
-
 # The theme's stylesheet, script and icons, shared by every page: each is written once, as a file
 # named by a hash of its bytes (``assets/style.<hash>.css``), which hosts may cache for a year
 # (hosting.py) because a changed theme gives the file a new name. The home page and the 404
@@ -170,6 +169,8 @@ def render_page(ctx: RenderContext, template: str, path: str, **values: Any) -> 
             now=ctx.now,
             **values,
         )
+    except ContentError:  # a template this page needed (a shared asset) failed at its line
+        raise
     except Exception as exc:  # a broken theme template is a problem at its line
         problem = template_problem(exc)
         if problem is None:
