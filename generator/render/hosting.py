@@ -5,9 +5,9 @@ website read the JSON API, the feeds, the badges and ``embed.js``, as GitHub Pag
 for every file it serves: the company's main site calls the status site from another origin.
 Everything on a status site is public, so allowing every origin exposes nothing.
 
-It also lets browsers keep the shared stylesheet and script (``assets/``, whose names carry a
-hash of their bytes: see :data:`generator.render.context.SHARED_ASSETS`) for a year without
-asking again: a changed file is a new name, so a cached one is never stale.
+It also lets browsers keep the shared stylesheet, script and icons (``assets/``, whose names
+carry a hash of their bytes: see :data:`generator.render.context.SHARED_ASSETS`) for a year
+without asking again: a changed file is a new name, so a cached one is never stale.
 """
 
 from __future__ import annotations
