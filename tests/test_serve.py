@@ -258,6 +258,24 @@ def test_the_preview_answers_every_request_with_a_status_code(
     assert "Exception" not in stderr
 
 
+def test_the_preview_serves_the_shared_assets(
+    make_site: MakeSite, serve: Callable[[Path], Server]
+) -> None:
+    """Every page but the home page links the stylesheet, script and icons by their hashed
+    names; the preview serves those files, with their types."""
+    server = serve(make_site({"api-errors": INCIDENT}))
+    status, page = server.get("incidents/api-errors/")
+    assert status == 200
+    linked = re.findall(r'"\.\./\.\./(assets/[a-z-]+\.[0-9a-f]{10}\.(css|js|svg))[#"]', page)
+    kinds = {"css": "text/css", "js": "text/javascript", "svg": "image/svg+xml"}
+    assert {suffix for _, suffix in linked} == set(kinds)
+    for path, suffix in sorted(set(linked)):
+        with urllib.request.urlopen(server.url + path, timeout=10) as response:
+            assert response.status == 200
+            assert response.headers["Content-Type"].startswith(kinds[suffix]), path
+            assert response.read()
+
+
 def test_a_busy_port_is_wrong_usage(make_site: MakeSite, serve: Callable[[Path], Server]) -> None:
     source = make_site({"api-errors": INCIDENT})
     server = serve(source)

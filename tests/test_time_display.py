@@ -4,6 +4,7 @@ and uptime through a whole build, from incident files to api/uptime.json."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -14,8 +15,6 @@ import pytest
 from generator.build import build
 from generator.render.formatting import Formatter
 from generator.times import parse_now
-
-REPO = Path(__file__).resolve().parent.parent
 
 
 def utc(text: str) -> datetime:
@@ -135,8 +134,26 @@ def test_a_build_gives_exact_uptime_across_dst_and_month_end(tmp_path: Path) -> 
     assert "lasted 1 hour)" in page
     assert '<time datetime="2026-03-29T03:30:00+02:00">Mar 29, 2026, 3:30 AM CEST</time>' in page
     home = (output / "index.html").read_text(encoding="utf-8")
-    assert 'aria-label="Uptime over the last 90 days: 99.92%. 3 days with incidents."' in home
-    assert "Mar 29, 2026</time>: 95.65%, Major outage" in home
+    assert 'aria-label="API: Uptime over the last 90 days: 99.92%. 3 days with incidents."' in home
+    # The per-day detail is on the component page, a link away from the bar on the home page.
+    assert '<a class="ubl" href="./components/api/">' in home
+    assert "Mar 29, 2026</time>: 95.65%, Major outage" not in home
+    component = (output / "components" / "api" / "index.html").read_text(encoding="utf-8")
+    assert "Mar 29, 2026</time>: 95.65%, Major outage" in component
+
+
+def local_time_script(tmp_path: Path) -> str:
+    """The local-time script as a build publishes it: the file every page but the home page
+    links (the home page carries the same script inline)."""
+    output = tmp_path / "out"
+    build(dst_site(tmp_path), output, parse_now("2026-03-30 10:00 UTC", None))
+    page = (output / "incidents" / "spring" / "index.html").read_text(encoding="utf-8")
+    source = re.search(r'<script src="\.\./\.\./(assets/local-time\.[0-9a-f]+\.js)" defer>', page)
+    assert source is not None, "the incident page links no local-time script"
+    script = (output / source[1]).read_text(encoding="utf-8")
+    home = (output / "index.html").read_text(encoding="utf-8")
+    assert f"<script>{script}</script>" in home
+    return script
 
 
 @pytest.mark.parametrize(
@@ -148,11 +165,11 @@ def test_a_build_gives_exact_uptime_across_dst_and_month_end(tmp_path: Path) -> 
     ],
 )
 def test_the_reader_sees_each_time_once_in_their_own_zone(
-    browser: Any, zone: str, shown: tuple[str, str] | None
+    browser: Any, tmp_path: Path, zone: str, shown: tuple[str, str] | None
 ) -> None:
     """In real Chromium, with the reader's zone set: each time is shown once, in the reader's
     zone, with the site's own time as its tooltip; never both side by side."""
-    script = (REPO / "themes" / "default" / "templates" / "local-time.js").read_text()
+    script = local_time_script(tmp_path)
     page_html = (
         '<!DOCTYPE html><html lang="en"><body>'
         '<p id="a"><time datetime="2026-11-20T15:45:00+01:00">Nov 20, 2026, 3:45 PM CET</time></p>'

@@ -6,6 +6,7 @@ its :class:`~generator.output.SiteFiles`; :mod:`generator.build` runs them.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,6 +29,20 @@ from generator.render.theme import (
     template_names,
     template_problem,
 )
+
+# The theme's stylesheet, script and icons, shared by every page: each is written once, as a file
+# named by a hash of its bytes (``assets/style.<hash>.css``), which hosts may cache for a year
+# (hosting.py) because a changed theme gives the file a new name. The home page and the 404
+# page carry them inline instead, so that they paint from one request.
+SHARED_ASSETS = ("style.css", "local-time.js", "icons.svg")
+
+
+@dataclass(frozen=True)
+class Asset:
+    """A shared file of the theme, as the build writes it."""
+
+    path: str  # its output path, e.g. assets/style.0123456789.css
+    data: bytes
 
 
 @dataclass
@@ -64,10 +79,39 @@ class RenderContext:
 
     def prepare(self) -> None:
         """Work out what every page needs, so that workers forked after it inherit it instead
-        of each working it out again: every template compiled, and uptime."""
+        of each working it out again: every template compiled, uptime, and the shared assets."""
         for name in template_names(self.env):
             self.env.get_template(name)
         self.facts.uptime  # noqa: B018 - computed once, here
+        self.assets  # noqa: B018
+
+    @cached_property
+    def assets(self) -> dict[str, Asset]:
+        """Each of :data:`SHARED_ASSETS` rendered once from the theme's template of its name."""
+        found = {}
+        for template in SHARED_ASSETS:
+            data = render_page(self, template, f"assets/{template}").encode("utf-8")
+            stem, _, suffix = template.rpartition(".")
+            digest = hashlib.sha256(data).hexdigest()[:10]
+            found[template] = Asset(f"assets/{stem}.{digest}.{suffix}", data)
+        return found
+
+    def asset(self, template: str) -> str:
+        """The output path of a shared asset (``ctx.asset("style.css")`` in templates)."""
+        return self.assets[template].path
+
+    def icons(self, sprite: str) -> Callable[[str], Markup]:
+        """``m.icon(status)`` for a page whose icons are in ``sprite``: the path of the shared
+        icons file, or "" where the page carries them inline."""
+        made = self._icon_sets.get(sprite)
+        if made is None:
+            shapes = {shape: _icon(sprite, shape) for shape in _ICONS}
+            made = self._icon_sets[sprite] = lambda status: shapes[statuses.shape(status)]
+        return made
+
+    @cached_property
+    def _icon_sets(self) -> dict[str, Callable[[str], Markup]]:
+        return {}
 
     def absolute(self, path: str) -> str:
         """The public URL of an output path ('' for the home page)."""
@@ -93,11 +137,14 @@ class RenderContext:
 
 Renderer = Callable[[RenderContext], None]
 
-# Each shape's icon in the theme's sprite (base.html), made once.
+
+def _icon(sprite: str, shape: str) -> Markup:
+    return Markup(f'<svg class="i" aria-hidden="true"><use href="{sprite}#i-{shape}"/></svg>')
+
+
+# Each shape's icon in the theme's sprite (icons.svg) where a page carries it inline, made once.
 _ICONS = {
-    shape: Markup(
-        f'<svg class="i" aria-hidden="true" focusable="false"><use href="#i-{shape}"/></svg>'
-    )
+    shape: _icon("", shape)
     for shape in sorted({status.shape for status in statuses.SHOWN.values()})
 }
 
@@ -111,6 +158,7 @@ def render_page(ctx: RenderContext, template: str, path: str, **values: Any) -> 
     """A theme template rendered for an output path; links use ``root`` to stay relative."""
     depth = path.count("/")
     values.setdefault("root", "../" * depth or "./")
+    values.setdefault("inline_assets", False)  # link the shared assets (SHARED_ASSETS)
     try:
         return ctx.env.get_template(template).render(
             site=ctx.site,
@@ -121,6 +169,8 @@ def render_page(ctx: RenderContext, template: str, path: str, **values: Any) -> 
             now=ctx.now,
             **values,
         )
+    except ContentError:  # a template this page needed (a shared asset) failed at its line
+        raise
     except Exception as exc:  # a broken theme template is a problem at its line
         problem = template_problem(exc)
         if problem is None:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
 from itertools import groupby
 from typing import Any
 from urllib.parse import urlsplit
@@ -18,16 +20,77 @@ from generator.render.theme import static_files, template_names, template_proble
 HISTORY_PAGE_SIZE = 100  # incidents per history page
 COMPONENT_PAGE_INCIDENTS = 100  # the latest ones; the history pages hold every incident
 
+# What the home page shows at most, so that its weight never grows with the site's age or a bad
+# day (tests/test_budgets.py): the rest is a link away, in the history pages.
+HOME_ACTIVE = 5  # active incidents, each with its latest update
+HOME_MAINTENANCE = 3  # maintenance windows in progress, and as many upcoming ones
+HOME_PAST_PER_DAY = 3  # incidents under each of the last seven days
+
 
 # A page to render: its template, its output path, and the template's values.
 PageJob = tuple[str, str, dict[str, Any]]
 Page = tuple[str, str]  # a rendered page: its output path and its text
 
 
+@dataclass(frozen=True)
+class Shown:
+    """The first items of a list, as many as the home page shows, and how many it leaves out."""
+
+    first: tuple[Any, ...]
+    more: int
+
+    @classmethod
+    def of(cls, items: Sequence[Any], limit: int) -> Shown:
+        return cls(tuple(items[:limit]), max(len(items) - limit, 0))
+
+
+@dataclass(frozen=True)
+class PastDays:
+    """Days of the home page's "past incidents": one day, or a run of days that only carried
+    on the same incidents (``start`` to ``end``), with the incidents shown under them, each as
+    (incident, whether a newer day already lists it)."""
+
+    start: date
+    end: date
+    incidents: Shown
+
+
+def past_listing(ctx: RenderContext) -> list[PastDays]:
+    """The home page's last seven days, newest first, each with its first incidents.
+
+    A long incident is listed on every day it touched, but only its newest mention carries
+    its status; and days in a row that only carried on the same incidents share one heading,
+    so a week-long incident does not fill the page seven times over."""
+    seen: set[str] = set()
+    out: list[PastDays] = []
+    merging = False  # whether out[-1] is a run of days that only carried on its incidents
+    for day, incidents in ctx.facts.past_days:
+        shown = Shown.of(incidents, HOME_PAST_PER_DAY)
+        entries = tuple((incident, incident.id in seen) for incident in shown.first)
+        seen.update(incident.id for incident in shown.first)
+        carried_on = (
+            bool(entries)
+            and not shown.more
+            and all(
+                repeat and ctx.fmt.local(ctx.facts.shown_start(incident)).date() < day
+                for incident, repeat in entries
+            )
+        )
+        if carried_on and merging and out[-1].incidents.first == entries:
+            out[-1] = PastDays(day, out[-1].end, out[-1].incidents)
+        else:
+            out.append(PastDays(day, day, Shown(entries, shown.more)))
+            merging = carried_on
+    return out
+
+
 def render_pages(ctx: RenderContext) -> None:
-    """The home page, the 404 page, the theme's static files and robots.txt."""
+    """The home page, the 404 page, the shared assets, the theme's static files and
+    robots.txt."""
     for template, path, values in home_jobs(ctx):
         render_template(ctx, template, path, **values)
+    for asset in ctx.assets.values():
+        ctx.files.add(asset.path, asset.data)
     for name, source in static_files(ctx.site.source, ctx.site.theme).items():
         ctx.files.add(f"static/{name}", source.read_bytes(), source=source)
     sitemap = ctx.absolute("sitemap.xml")
@@ -37,9 +100,23 @@ def render_pages(ctx: RenderContext) -> None:
 def home_jobs(ctx: RenderContext) -> list[PageJob]:
     # A 404 page is served at any depth, so its links start from the host's root; they stay on
     # whichever host serves it (a mirror too, when it publishes at the same path).
+    # Both carry the stylesheet inline: each must paint from one request.
+    facts = ctx.facts
+    home = {
+        "inline_assets": True,
+        "active": Shown.of(facts.active, HOME_ACTIVE),
+        "in_progress": Shown.of(facts.maintenance_active, HOME_MAINTENANCE),
+        "upcoming": Shown.of(facts.maintenance_upcoming, HOME_MAINTENANCE),
+        "past": past_listing(ctx),
+        "past_days": facts.past_days,  # every one, for a theme's own index.html
+    }
     return [
-        ("index.html", "index.html", {"past_days": ctx.facts.past_days}),
-        ("404.html", "404.html", {"root": urlsplit(ctx.site.url).path or "/"}),
+        ("index.html", "index.html", home),
+        (
+            "404.html",
+            "404.html",
+            {"root": urlsplit(ctx.site.url).path or "/", "inline_assets": True},
+        ),
     ]
 
 

@@ -1,6 +1,7 @@
-/* Shows each time in the reader's own zone where that differs from the site's, e.g. "9:45 AM EST"
+{#- Shows each time in the reader's own zone where that differs from the site's, e.g. "9:45 AM EST"
    instead of "3:45 PM CET", once: the site's own time stays in the tooltip. Optional: the page
-   reads fine without it. Only moments (datetime with a time and an offset) are touched. */
+   reads fine without it. Only moments (datetime with a time and an offset) are touched.
+   (A template comment: every page that carries the script inline need not carry it.) #}
 (function () {
   var fmt;
   try {
