@@ -17,7 +17,7 @@ from zoneinfo import ZoneInfo
 
 from generator import statuses, textfile, yamlfile
 from generator.config import ID_PATTERN
-from generator.markdown import parse_blocks, render_tokens
+from generator.markdown import parse_blocks, plain_text_of, render_tokens
 from generator.model import Content, Incident, Site, Update
 from generator.parallel import IN_PROCESS, Workers
 from generator.problems import Problem, Problems, display_path, quoted
@@ -552,7 +552,8 @@ def _read_updates(
             )
             continue
         token_end = headings[position + 1][2] if position + 1 < len(headings) else len(tokens)
-        html = render_tokens(tokens[token_index + 3 : token_end], env)
+        own = tokens[token_index + 3 : token_end]
+        html = render_tokens(own, env)
         updates.append(
             Update(
                 time=when,
@@ -561,6 +562,7 @@ def _read_updates(
                 line=file_line,
                 position=position,
                 html=html,
+                plain=plain_text_of(own) if is_maintenance else None,
             )
         )
     return updates

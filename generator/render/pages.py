@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from itertools import groupby
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
@@ -11,8 +12,10 @@ from xml.etree import ElementTree
 from jinja2 import TemplateSyntaxError
 
 from generator.model import Incident
+from generator.output import write_file
 from generator.problems import ContentError, Problem
-from generator.render.context import RenderContext, render_page, render_template
+from generator.render.context import RenderContext, render_page, render_template, render_tried
+from generator.render.memo import PageMemo
 from generator.render.theme import static_files, template_names, template_problem
 
 HISTORY_PAGE_SIZE = 100  # incidents per history page
@@ -43,9 +46,11 @@ def home_jobs(ctx: RenderContext) -> list[PageJob]:
     ]
 
 
-def try_theme(ctx: RenderContext) -> list[Problem]:
+def try_theme(ctx: RenderContext, memo: PageMemo | None = None) -> list[Problem]:
     """Compile every template of the site's theme and render one page of each kind, so that
-    ``check`` finds a broken template (an override, say) at its file and line."""
+    ``check`` finds a broken template (an override, say) at its file and line. With ``memo``,
+    a kind whose every page is kept from the last build (the same inputs, the same templates)
+    renders as it did then, and is not tried."""
     problems = []
     for name in template_names(ctx.env):
         try:
@@ -55,7 +60,9 @@ def try_theme(ctx: RenderContext) -> list[Problem]:
     if problems:  # the pages would only fail again at the same lines
         return [p for p in problems if p is not None]
     kinds: dict[tuple[str, bool], PageJob] = {}
-    for job in [*home_jobs(ctx), ("embed.js", "embed.js", {}), *page_jobs(ctx)]:
+    jobs = page_jobs(ctx) if memo is None else memo.stale(ctx, page_jobs(ctx))
+    tried_jobs = {id(job) for job in jobs}
+    for job in [*home_jobs(ctx), ("embed.js", "embed.js", {}), *jobs]:
         template, _, values = job
         # An incident and a maintenance, a component and a group: each is a kind of its own.
         incident, component = values.get("incident"), values.get("component")
@@ -64,25 +71,44 @@ def try_theme(ctx: RenderContext) -> list[Problem]:
         )
         kinds.setdefault((template, special), job)
     found: dict[tuple[str, int, str], Problem] = {}
-    for template, path, values in kinds.values():
+    for job in kinds.values():
+        template, path, values = job
         try:
-            render_page(ctx, template, path, **values)
+            if memo is not None and id(job) in tried_jobs:
+                memo.render_one(ctx, job)
+            else:
+                ctx.tried[path] = (ctx.upstream, render_page(ctx, template, path, **values))
         except ContentError as exc:
             found.update({(p.path, p.line, p.message): p for p in exc.problems})
     return list(found.values())
 
 
 def page_jobs(ctx: RenderContext) -> list[PageJob]:
-    """The site's many pages: one per component, per history page and per incident."""
-    return [*component_jobs(ctx), *history_jobs(ctx), *incident_jobs(ctx)]
+    """The site's many pages: one per component, per history page and per incident (worked
+    out once per build: the theme's trial and the build both ask)."""
+    if ctx.page_jobs is None:
+        ctx.page_jobs = [*component_jobs(ctx), *history_jobs(ctx), *incident_jobs(ctx)]
+    return ctx.page_jobs
 
 
 def render_jobs(ctx: RenderContext, jobs: list[PageJob], start: int, stop: int) -> list[Page]:
     """``jobs[start:stop]`` rendered: (output path, page)."""
     return [
-        (path, render_page(ctx, template, path, **values))
+        (path, render_tried(ctx, template, path, **values))
         for template, path, values in jobs[start:stop]
     ]
+
+
+def write_jobs(
+    ctx: RenderContext, jobs: list[PageJob], staging: Path, start: int, stop: int
+) -> list[Page]:
+    """``jobs[start:stop]`` rendered and written into the staging folder at once, so that no
+    process holds them all (the paths were claimed beforehand)."""
+    made: set[Path] = set()
+    for index in range(start, stop):
+        for path, page in render_jobs(ctx, jobs, index, index + 1):
+            write_file(staging, path, page.encode("utf-8"), made)
+    return []
 
 
 def incident_jobs(ctx: RenderContext) -> list[PageJob]:
