@@ -9,6 +9,8 @@ renderers themselves are plain functions that never start a process.
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
@@ -118,8 +120,14 @@ def _check_links(source: Path, problems: Problems) -> bool:
     publishes comes from the site's own folder, never from elsewhere on the build machine."""
     folder = incidents_dir(source)
     found = False
-    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
-        if path.suffix == ".md" and path.is_symlink() and not inside(path, source):
+    if not folder.is_dir():
+        return False
+    with os.scandir(folder) as entries:
+        links = sorted(
+            folder / e.name for e in entries if e.is_symlink() and Path(e.name).suffix == ".md"
+        )
+    for path in links:
+        if not inside(path, source):
             found = True
             problems.error(
                 path,
@@ -209,7 +217,7 @@ class Memory:
 
 def build_in_memory(
     source: Path, now: datetime, memory: Memory, offline: bool = False
-) -> tuple[Checked, dict[str, bytes]]:
+) -> tuple[Checked, Mapping[str, bytes]]:
     """Build the site at ``source`` without writing it: every output file's bytes, by path,
     as :func:`build` would write them. The caller swaps the whole mapping in at once."""
     checked = check(
@@ -226,7 +234,7 @@ def build_in_memory(
     memory.kept.begin()
     files = render(checked, IN_PROCESS, memo=memory.pages)
     memory.kept.finish()
-    return checked, files.in_memory()
+    return checked, memory.pages.filled(files.in_memory())
 
 
 def _read_upstream(

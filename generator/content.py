@@ -8,6 +8,7 @@ line in the file; a file with errors is left out and the build fails.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -103,13 +104,16 @@ def load_content(
     folder = incidents_dir(site.source)
     paths = []
     if folder.is_dir():
-        for entry in sorted(folder.iterdir()):
+        with os.scandir(folder) as listing:  # by name, as sorted Paths, without their cost
+            entries = sorted(listing, key=lambda e: e.name)
+        for entry in entries:
             if entry.name.startswith(".") or entry.name.endswith("~"):
                 continue  # editors' and git's own files (.x.md.swp, x.md~)
-            if entry.suffix == ".md" and not entry.is_dir():
-                paths.append(entry)
+            path = folder / entry.name
+            if entry.name.endswith(".md") and entry.name != ".md" and not entry.is_dir():
+                paths.append(path)
             else:
-                _not_an_incident_file(entry, problems)
+                _not_an_incident_file(path, problems)
 
     def read(start: int, stop: int) -> list[Parsed]:
         return [read_incident(path, site, cache) for path in paths[start:stop]]

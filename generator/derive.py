@@ -266,15 +266,20 @@ class Facts:
     @cached_property
     def _incidents_by_component(self) -> dict[str, tuple[Incident, ...]]:
         site = self.content.site
-        out = {}
+        # Which components' lists an id listed by an incident puts it on.
+        shown_on: dict[str, list[str]] = {}
         for component in site.all_components:
             wanted = {component.id, *component.children}
             if component.group_id:
                 wanted.add(component.group_id)
-            out[component.id] = tuple(
-                i for i in self.content.incidents if wanted.intersection(i.listed_ids)
-            )
-        return out
+            for listed in wanted:
+                shown_on.setdefault(listed, []).append(component.id)
+        lists: dict[str, list[Incident]] = {c.id: [] for c in site.all_components}
+        for incident in self.content.incidents:
+            targets = {c for listed, _ in incident.components for c in shown_on.get(listed, ())}
+            for component_id in targets:
+                lists[component_id].append(incident)
+        return {component_id: tuple(found) for component_id, found in lists.items()}
 
     def incidents_of(self, component_id: str) -> tuple[Incident, ...]:
         """Incidents and maintenance that list the component, its group, or (for a group) a
@@ -365,14 +370,23 @@ class FactsCache:
     an overdue promise, a silence) are, every time."""
 
     def __init__(self) -> None:
-        self._entries: dict[str, tuple[Incident, Site, _Lasting]] = {}
+        self._entries: dict[str, tuple[Incident, _Lasting]] = {}
+        self._site: Site | None = None
+
+    def for_site(self, site: Site) -> None:
+        """Derivation for ``site`` starts: what was worked out for another site is dropped."""
+        if self._site is None or not _same_site(self._site, site):
+            self._entries = {}
+        self._site = site
 
     def lasting(self, incident: Incident, site: Site) -> _Lasting:
+        if self._site is not site:
+            self.for_site(site)
         entry = self._entries.get(incident.id)
-        if entry is not None and entry[0] is incident and _same_site(entry[1], site):
-            return entry[2]
+        if entry is not None and entry[0] is incident:
+            return entry[1]
         found = _lasting(incident, site)
-        self._entries[incident.id] = (incident, site, found)
+        self._entries[incident.id] = (incident, found)
         return found
 
     def keep_only(self, ids: Iterable[str]) -> None:

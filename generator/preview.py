@@ -13,6 +13,7 @@ good site (or on a page of their own if there never was one), until they are men
 from __future__ import annotations
 
 import contextlib
+import gc
 import html
 import mimetypes
 import posixpath
@@ -21,7 +22,7 @@ import signal
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from http import HTTPStatus
@@ -87,7 +88,7 @@ class Preview:
         self.now = now or (lambda: datetime.now(UTC))
         # The last good site, path → bytes, swapped whole after each successful build: a
         # request sees one build or the next, never half of each. None before the first.
-        self.files: dict[str, bytes] | None = None
+        self.files: Mapping[str, bytes] | None = None
         self.errors: list[str] = []  # the last build's problems; empty when it succeeded
         self.version = 0  # counts builds; the reload script compares it
         self.changed = threading.Condition()
@@ -99,6 +100,11 @@ class Preview:
         """Build the site; on failure keep the last good output and remember the problems."""
         errors: list[str]
         files = None
+        # The collector would scan everything the preview keeps, again and again, while a
+        # build makes its many short-lived objects: it waits until the new site is served
+        # (:meth:`tidy`).
+        collecting = gc.isenabled()
+        gc.disable()
         try:
             _, files = build_in_memory(self.source, self.now(), self.memory, self.offline)
             errors = []
@@ -108,6 +114,9 @@ class Preview:
             errors = [f"error: {exc}"]
         except Exception as exc:  # a broken theme template, say: show it, keep serving
             errors = [_describe(exc)]
+        finally:
+            if collecting:
+                gc.enable()
         with self.changed:
             if files is not None:
                 self.files = files
@@ -115,6 +124,10 @@ class Preview:
             self.version += 1
             self.changed.notify_all()
         return not errors
+
+    def tidy(self) -> None:
+        """Collect what the last build left (after it is served, so no one waits for it)."""
+        gc.collect()
 
     def wait_for_change(self, version: int, timeout: float) -> int:
         """Block until a build newer than ``version`` has finished (or the timeout passes)."""
@@ -302,6 +315,7 @@ class _Rebuilder(FileSystemEventHandler):
             if self.stopped.is_set():
                 return
             self.on_build(self.preview.rebuild())
+            self.preview.tidy()
 
 
 def watched_folders(source: Path) -> list[tuple[Path, bool]]:
@@ -372,6 +386,7 @@ def serve(
                         print(line, file=sys.stderr, flush=True)
 
             announce(preview.rebuild())
+            preview.tidy()
             rebuilder = _Rebuilder(preview, announce)
             for folder, recursive in watched_folders(source):
                 observer.schedule(rebuilder, str(folder), recursive=recursive)

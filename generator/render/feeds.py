@@ -140,7 +140,11 @@ def _incident_feed_files(
         entry.updated(incident.latest_update.time)
         # One incident stands in the history feed and in each of its components' feeds.
         if incident.id not in html_of:
-            html_of[incident.id] = incident_html(ctx, incident)
+            html_of[incident.id] = ctx.keep(
+                f"feed-html:{incident.id}",
+                (ctx.site_key, incident),
+                lambda: incident_html(ctx, incident),  # noqa: B023 - called at once
+            )
         # description() first: it also sets the Atom content, without a type; content() then
         # sets the Atom content again, declared as HTML.
         entry.description(html_of[incident.id])

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -70,6 +70,7 @@ class PageMemo:
         self._stale: list[int] = []
         self._fmt: Any = None
         self._early: dict[str, bytes] = {}  # stale pages already rendered (render_one)
+        self._now_text = b""
 
     def look(self, ctx: RenderContext, jobs: list[PageJob]) -> None:
         """Work out each job's key for this build, and which pages must be rendered."""
@@ -104,8 +105,8 @@ class PageMemo:
     def render(
         self, ctx: RenderContext, jobs: list[PageJob], workers: Workers = IN_PROCESS
     ) -> list[tuple[str, bytes]]:
-        """Every job's page, (path, page), in order: kept ones as they were, the others
-        rendered (on ``workers``)."""
+        """Every job's page, (path, page with the marker), in order: kept ones as they were,
+        the others rendered (on ``workers``); :meth:`filled` puts "now" in."""
         if self._looked is not ctx:
             self.look(ctx, jobs)
         early = self._early
@@ -121,16 +122,39 @@ class PageMemo:
         fresh = dict(zip(stale, workers.map(task, len(stale)), strict=True))
         fresh.update((n, early[jobs[n][1]]) for n in self._stale if jobs[n][1] in early)
         self.rendered = len(fresh)
-        now_text = str(ctx.fmt.time_element(ctx.now)).encode("utf-8")
+        self._now_text = str(ctx.fmt.time_element(ctx.now)).encode("utf-8")
         pages: dict[str, tuple[object, bytes]] = {}
         out = []
         for n, (key, (_, path, _)) in enumerate(zip(self._keys, jobs, strict=True)):
             page = fresh[n] if n in fresh else self._pages[path][1]
             pages[path] = (key, page)
-            out.append((path, page.replace(self._marker_bytes, now_text)))
+            out.append((path, page))
         self._pages = pages  # pages no longer built (a deleted incident) are forgotten
         self._looked, self._early = None, {}
         return out
+
+    def filled(self, files: dict[str, bytes]) -> Mapping[str, bytes]:
+        """The site's files with the last build's "now" in place of the marker in each page
+        :meth:`render` gave (filled in as each is read: most never are)."""
+        return _Filled(files, set(self._pages), self._marker_bytes, self._now_text)
+
+
+class _Filled(Mapping[str, bytes]):
+    def __init__(self, files: dict[str, bytes], marked: set[str], marker: bytes, now: bytes):
+        self._files, self._marked, self._marker, self._now = files, marked, marker, now
+
+    def __getitem__(self, path: str) -> bytes:
+        data = self._files[path]
+        return data.replace(self._marker, self._now) if path in self._marked else data
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._files)
+
+    def __len__(self) -> int:
+        return len(self._files)
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._files
 
 
 class Kept:

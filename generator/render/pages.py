@@ -159,11 +159,16 @@ def history_jobs(ctx: RenderContext) -> list[PageJob]:
 
 def render_sitemap(ctx: RenderContext) -> None:
     """sitemap.xml: every page's public URL (the 404 page is not a page to index)."""
+    pages = [page for page in ctx.files.paths() if page.endswith("index.html")]
+    key = (ctx.site.url, tuple(pages))
+    ctx.files.add("sitemap.xml", ctx.keep("sitemap.xml", key, lambda: _sitemap(ctx, pages)))
+
+
+def _sitemap(ctx: RenderContext, pages: list[str]) -> bytes:
     urlset = ElementTree.Element("urlset", xmlns="http://www.sitemaps.org/schemas/sitemap/0.9")
-    for page in ctx.files.paths():
-        if page.endswith("index.html"):
-            url = ElementTree.SubElement(urlset, "url")
-            ElementTree.SubElement(url, "loc").text = ctx.absolute(page.removesuffix("index.html"))
+    for page in pages:
+        url = ElementTree.SubElement(urlset, "url")
+        ElementTree.SubElement(url, "loc").text = ctx.absolute(page.removesuffix("index.html"))
     ElementTree.indent(urlset)
     xml = ElementTree.tostring(urlset, encoding="UTF-8", xml_declaration=True)
-    ctx.files.add("sitemap.xml", xml + b"\n")
+    return xml + b"\n"
