@@ -12,6 +12,7 @@ Entry ids are the incident's URL (and the update's anchor): they never change on
 
 from __future__ import annotations
 
+import heapq
 import re
 from datetime import datetime
 
@@ -106,9 +107,11 @@ def _incident_feed(
     limit: int | None,
     html_of: dict[str, str],
 ) -> None:
-    chosen = sorted(incidents, key=lambda i: (i.latest_update.time, i.id), reverse=True)
-    if limit is not None:
-        chosen = chosen[:limit]
+    newest = lambda i: (i.latest_update.time, i.id)  # noqa: E731
+    if limit is None:
+        chosen = sorted(incidents, key=newest, reverse=True)
+    else:  # the same as sorting them all, for less
+        chosen = heapq.nlargest(limit, incidents, key=newest)
     # What the feed shows comes from its incidents as read (and "now" when it has none).
     key = (ctx.site_key, title, page, tuple(chosen), None if chosen else ctx.now)
     for path, data in ctx.keep(
@@ -174,11 +177,12 @@ def render_feeds(ctx: RenderContext) -> None:
 
 
 def render_update_feed(ctx: RenderContext) -> None:
-    every = [
+    every = (
         (update, incident) for incident in ctx.content.incidents for update in incident.updates
-    ]
-    every.sort(key=lambda pair: (pair[0].time, pair[1].id, -pair[0].position), reverse=True)
-    chosen = every[:UPDATE_ENTRIES]
+    )
+    chosen = heapq.nlargest(
+        UPDATE_ENTRIES, every, key=lambda pair: (pair[0].time, pair[1].id, -pair[0].position)
+    )
     # An entry shows its update and its incident's title; its anchor comes from the incident.
     key = (ctx.site_key, tuple(chosen), None if chosen else ctx.now)
     for path, data in ctx.keep("feed:updates", key, lambda: _update_feed_files(ctx, chosen)):
