@@ -295,15 +295,19 @@ def compute_facts(content: Content, now: datetime, cache: FactsCache | None = No
     if cache is not None:
         cache.keep_only(incidents)
     holds = tuple(
-        Hold(leaf, phase.start, phase.end, status, incident_id)
-        for incident_id, facts in incidents.items()
-        for leaf, status in facts.affected
-        for phase in facts.holding
+        hold
+        for incident in content.incidents
+        for hold in (
+            cache.holds(incident, site) if cache is not None else _holds(incidents[incident.id])
+        )
     )
     by_leaf: dict[str, list[Hold]] = {leaf.id: [] for leaf in site.leaves}
     for hold in holds:
         by_leaf[hold.component_id].append(hold)
-    timelines = {leaf: sweep(leaf_holds) for leaf, leaf_holds in by_leaf.items()}
+    timelines = {
+        leaf: cache.timeline(leaf, leaf_holds) if cache is not None else sweep(leaf_holds)
+        for leaf, leaf_holds in by_leaf.items()
+    }
     created = min((i.first_update.time for i in content.incidents), default=now)
     components = {
         c.id: _component_facts(c, site, timelines, created, now) for c in site.all_components
@@ -347,7 +351,7 @@ def incident_status(incident: Incident) -> str:
     return update_statuses(incident)[-1]
 
 
-@dataclass(frozen=True)
+@dataclass
 class _Lasting:
     """What an incident or maintenance is whatever "now" is: all but a few of its facts."""
 
@@ -360,6 +364,16 @@ class _Lasting:
     monitoring_at: datetime | None
     affected: tuple[tuple[str, str], ...]
     updates: tuple[UpdateFacts, ...]
+    holds: tuple[Hold, ...] | None = None  # the holds it puts, once asked for (FactsCache.holds)
+
+
+def _holds(facts: IncidentFacts) -> tuple[Hold, ...]:
+    """The holds an incident puts on its leaf components: each while it holds them."""
+    return tuple(
+        Hold(leaf, phase.start, phase.end, status, facts.incident.id)
+        for leaf, status in facts.affected
+        for phase in facts.holding
+    )
 
 
 class FactsCache:
@@ -372,11 +386,12 @@ class FactsCache:
     def __init__(self) -> None:
         self._entries: dict[str, tuple[Incident, _Lasting]] = {}
         self._site: Site | None = None
+        self._timelines: dict[str, tuple[tuple[Hold, ...], Timeline]] = {}
 
     def for_site(self, site: Site) -> None:
         """Derivation for ``site`` starts: what was worked out for another site is dropped."""
         if self._site is None or not _same_site(self._site, site):
-            self._entries = {}
+            self._entries, self._timelines = {}, {}
         self._site = site
 
     def lasting(self, incident: Incident, site: Site) -> _Lasting:
@@ -388,6 +403,21 @@ class FactsCache:
         found = _lasting(incident, site)
         self._entries[incident.id] = (incident, found)
         return found
+
+    def holds(self, incident: Incident, site: Site) -> tuple[Hold, ...]:
+        """The holds the incident puts on components (they last as its facts do)."""
+        lasting = self.lasting(incident, site)
+        if lasting.holds is None:
+            lasting.holds = _holds(incident_facts(incident, site, _EPOCH, self))
+        return lasting.holds
+
+    def timeline(self, leaf: str, holds: list[Hold]) -> Timeline:
+        """:func:`sweep` of a component's holds, again only when they changed."""
+        key = tuple(holds)
+        entry = self._timelines.get(leaf)
+        if entry is None or entry[0] != key:
+            entry = self._timelines[leaf] = (key, sweep(holds))
+        return entry[1]
 
     def keep_only(self, ids: Iterable[str]) -> None:
         for gone in set(self._entries) - set(ids):
