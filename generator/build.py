@@ -104,8 +104,7 @@ def check(
             raise ContentError(problems.sorted())
     if _check_links(source, problems):  # not read: its problems could quote what it links to
         raise ContentError(problems.sorted())
-    # A cache learns each file as it is read, so with one the files are read here.
-    content = load_content(site, problems, cache, IN_PROCESS if cache is not None else workers)
+    content = load_content(site, problems, cache, workers)
     facts = compute_facts(content, now, facts_cache)
     derive.check_promises(facts, problems)
     context = RenderContext(content, facts, now, SiteFiles(), template_cache)
@@ -220,11 +219,13 @@ def build_in_memory(
 ) -> tuple[Checked, Mapping[str, bytes]]:
     """Build the site at ``source`` without writing it: every output file's bytes, by path,
     as :func:`build` would write them. The caller swaps the whole mapping in at once."""
+    # Workers only while this process runs no other thread: the preview's first build.
+    workers = Workers.available()
     checked = check(
         source,
         now,
         cache=memory.incidents,
-        workers=IN_PROCESS,
+        workers=workers,
         template_cache=memory.templates,
         facts_cache=memory.facts,
         memo=memory.pages,
@@ -232,7 +233,7 @@ def build_in_memory(
     checked = _read_upstream(checked, offline, memory.upstream)
     checked.context.kept = memory.kept
     memory.kept.begin()
-    files = render(checked, IN_PROCESS, memo=memory.pages)
+    files = render(checked, workers, memo=memory.pages)
     memory.kept.finish()
     return checked, memory.pages.filled(files.in_memory())
 

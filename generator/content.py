@@ -86,7 +86,15 @@ class IncidentCache:
         return entry[1]
 
     def put(self, path: Path, data: bytes, site: Site, parsed: Parsed) -> None:
-        self._entries[path] = (self.key(data, site), parsed)
+        self.learn(path, self.key(data, site), parsed)
+
+    def learn(self, path: Path, key: tuple[object, ...], parsed: Parsed) -> None:
+        self._entries[path] = (key, parsed)
+
+    def key_of(self, path: Path) -> tuple[object, ...] | None:
+        """The key of what the cache holds for ``path``, if anything."""
+        entry = self._entries.get(path)
+        return entry[0] if entry is not None else None
 
     def keep_only(self, paths: list[Path]) -> None:
         for gone in set(self._entries) - set(paths):
@@ -100,7 +108,7 @@ def load_content(
     workers: Workers = IN_PROCESS,
 ) -> Content:
     """Read every incident file of the site; problems go to ``problems``. ``workers`` read
-    the files (a cache learns nothing from them: it wants them read here)."""
+    the files; ``cache`` learns what they read."""
     folder = incidents_dir(site.source)
     paths = []
     if folder.is_dir():
@@ -115,14 +123,22 @@ def load_content(
             else:
                 _not_an_incident_file(path, problems)
 
-    def read(start: int, stop: int) -> list[Parsed]:
-        return [read_incident(path, site, cache) for path in paths[start:stop]]
+    def read(start: int, stop: int) -> list[tuple[Parsed, tuple[object, ...] | None]]:
+        out = []
+        for path in paths[start:stop]:
+            parsed = read_incident(path, site, cache)
+            out.append((parsed, cache.key_of(path) if cache is not None else None))
+        return out
 
     incidents = []
-    for incident, found in workers.map(read, len(paths)):
+    # A worker's cache is its own copy: what it learned comes back, and is learned here.
+    results = workers.map(read, len(paths))
+    for path, ((incident, found), learned) in zip(paths, results, strict=True):
         if incident is not None:
             incidents.append(incident)
         problems.items.extend(found)
+        if cache is not None and learned is not None and cache.key_of(path) != learned:
+            cache.learn(path, learned, Parsed(incident, found))
     if cache is not None:
         cache.keep_only(paths)
     incidents.sort(key=lambda i: (i.first_update.time, i.id), reverse=True)

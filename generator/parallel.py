@@ -108,6 +108,7 @@ _worker_task: Callable[[int, int], Any] | None = None
 def _install(task: Callable[[int, int], Any]) -> None:
     global _worker_task
     _worker_task = task
+    gc.enable()  # a worker collects its own garbage, whatever the parent had paused
 
 
 def _run(bounds: tuple[int, int]) -> Any:

@@ -71,11 +71,15 @@ class PageMemo:
         self._fmt: Any = None
         self._early: dict[str, bytes] = {}  # stale pages already rendered (render_one)
         self._now_text = b""
+        self._site_key: object = None
 
     def look(self, ctx: RenderContext, jobs: list[PageJob]) -> None:
         """Work out each job's key for this build, and which pages must be rendered."""
         own_theme = _has_own_templates(ctx)
         site_key = (ctx.site_key, theme_digest(ctx), ctx.now if own_theme else None)
+        if site_key == self._site_key:  # compared once here, then by identity for each page
+            site_key = self._site_key
+        self._site_key = site_key
         self._looked = ctx
         self._keys = [
             (site_key, template, page_key(ctx, template, values)) for template, _, values in jobs
