@@ -212,6 +212,7 @@ class Memory:
     pages: PageMemo = field(default_factory=PageMemo)
     kept: Kept = field(default_factory=Kept)
     upstream: UpstreamCache | None = None
+    built: bool = False  # whether a build has succeeded with it
 
 
 def build_in_memory(
@@ -219,8 +220,10 @@ def build_in_memory(
 ) -> tuple[Checked, Mapping[str, bytes]]:
     """Build the site at ``source`` without writing it: every output file's bytes, by path,
     as :func:`build` would write them. The caller swaps the whole mapping in at once."""
-    # Workers only while this process runs no other thread: the preview's first build.
-    workers = Workers.available()
+    # Workers for a first build only (and only while this process runs no other thread):
+    # later ones have little to read or render, and what workers read would come back as new
+    # objects, which the facts and pages kept by identity would not recognise.
+    workers = IN_PROCESS if memory.built else Workers.available()
     checked = check(
         source,
         now,
@@ -235,6 +238,7 @@ def build_in_memory(
     memory.kept.begin()
     files = render(checked, workers, memo=memory.pages)
     memory.kept.finish()
+    memory.built = True
     return checked, memory.pages.filled(files.in_memory())
 
 
