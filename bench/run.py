@@ -2,23 +2,29 @@
 
     python bench/run.py                      # 100, 1,000 and 10,000 incidents
     python bench/run.py --sizes 100 1000     # only these sizes
+    python bench/run.py --runs 5 --sizes 1000  # the median of five runs of each measure
     python bench/run.py --profile 1000       # also profile one build and print its hot spots
 
 For each size it writes a synthetic site (twelve components in four groups; N incidents and
 maintenance windows with four updates each, varied statuses and Markdown) into a temporary
 folder, builds it in a fresh Python process as a user's ``statusgen build`` would, and reports the
-wall time and that process's peak memory. It then times the preview's rebuild after one incident
-gains an update, in a warm process as ``statusgen serve`` keeps one. Results are printed as a
-Markdown table (docs/performance.md holds the latest).
+wall time and that process's peak memory (ru_maxrss of the building process; its forked workers
+are not counted). It then times the preview's rebuild after an incident gains an update, in a
+warm process as ``statusgen serve`` keeps one, and weighs the home page (its HTML as written, and
+gzipped as a host sends it). With ``--runs N`` each measure is taken N times and the median is
+shown. Results are printed as a Markdown table (docs/performance.md holds the latest), with the
+machine's load average before and after: on a shared machine, times vary with it.
 """
 
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import os
 import platform
 import random
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -136,11 +142,14 @@ def write_site(folder: Path, incidents: int) -> Path:
 @dataclass
 class Result:
     incidents: int
-    seconds: float
+    seconds: float  # cold build, median of the runs
     peak_mb: float
-    rebuild_seconds: float
+    rebuild_seconds: float  # the preview's rebuild after one edit, median of the runs
     files: int
     output_mb: float
+    home_kb: float  # index.html as written
+    home_gzip_kb: float  # and gzipped
+    spread: tuple[float, float]  # the fastest and slowest cold build
 
 
 def run_child(code: str, *args: str) -> tuple[float, float, str]:
@@ -177,7 +186,7 @@ REBUILD = """
 import json, resource, sys, time
 from datetime import datetime
 from pathlib import Path
-source, now = Path(sys.argv[1]), datetime.fromisoformat(sys.argv[2])
+source, now, runs = Path(sys.argv[1]), datetime.fromisoformat(sys.argv[2]), int(sys.argv[4])
 try:
     from generator.preview import Preview
     preview = Preview(source, now=lambda: now)
@@ -187,33 +196,53 @@ except ImportError:  # before the preview existed: a second build in the same pr
     rebuild = lambda: build(source, Path(sys.argv[3]), now) is not None
 assert rebuild()
 changed = sorted((source / "content" / "incidents").glob("*.md"))[-1]
-text = changed.read_text(encoding="utf-8")
-head, _, rest = text.partition("\\n---\\n")
-update = "## 2026-11-20 11:59 UTC — Update\\nStill watching.\\n"
-changed.write_text(head + "\\n---\\n\\n" + update + rest, encoding="utf-8")
-started = time.perf_counter()
-assert rebuild()
-seconds = time.perf_counter() - started
+times = []
+for run in range(runs):
+    text = changed.read_text(encoding="utf-8")
+    head, _, rest = text.partition("\\n---\\n")
+    update = f"## 2026-11-20 11:{59 - run:02d} UTC — Update\\nStill watching.\\n"
+    changed.write_text(head + "\\n---\\n\\n" + update + rest, encoding="utf-8")
+    started = time.perf_counter()
+    assert rebuild()
+    times.append(time.perf_counter() - started)
+    getattr(preview, "tidy", lambda: None)()  # as the preview does once the site is served
 print(json.dumps({"peak_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-                  "detail": seconds}))
+                  "detail": times}))
 """
 
 
-def measure(incidents: int, work: Path) -> Result:
+def measure(incidents: int, work: Path, runs: int = 1) -> Result:
     source = write_site(work / f"site-{incidents}", incidents)
     output = work / f"out-{incidents}"
-    seconds, peak_mb, _ = run_child(BUILD, str(source), str(output), NOW.isoformat())
+    builds = [run_child(BUILD, str(source), str(output), NOW.isoformat()) for _ in range(runs)]
+    seconds = statistics.median(b[0] for b in builds)
+    peak_mb = max(b[1] for b in builds)
     files = [path for path in output.rglob("*") if path.is_file()]
     size = sum(path.stat().st_size for path in files) / 1e6
-    _, _, rebuild = run_child(REBUILD, str(source), NOW.isoformat(), str(work / "rebuild"))
-    return Result(incidents, seconds, peak_mb, float(rebuild), len(files), size)
+    home = (output / "index.html").read_bytes()
+    _, _, rebuilds = run_child(
+        REBUILD, str(source), NOW.isoformat(), str(work / "rebuild"), str(runs)
+    )
+    return Result(
+        incidents,
+        seconds,
+        peak_mb,
+        statistics.median(rebuilds),
+        len(files),
+        size,
+        len(home) / 1000,
+        len(gzip.compress(home, mtime=0)) / 1000,
+        (min(b[0] for b in builds), max(b[0] for b in builds)),
+    )
 
 
 def profile(incidents: int, work: Path) -> None:
-    """Profile one in-process build with cProfile and print the 25 most expensive calls."""
+    """Profile one in-process build with cProfile and print the 25 most expensive calls. It
+    runs in one process (STATUSGEN_JOBS=1): workers' time would show as waiting."""
     import cProfile
     import pstats
 
+    os.environ["STATUSGEN_JOBS"] = "1"
     sys.path.insert(0, str(REPO))
     from generator.build import build
 
@@ -241,6 +270,14 @@ def machine() -> str:
     )
 
 
+def load() -> str:
+    """The 1, 5 and 15 minute load averages, where the system tells them."""
+    try:
+        return " ".join(f"{value:.2f}" for value in os.getloadavg())
+    except OSError:
+        return "unknown"
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument(
@@ -252,24 +289,32 @@ def main(argv: list[str] | None = None) -> int:
         help="numbers of incidents (default: 100 1000 10000)",
     )
     parser.add_argument(
+        "--runs", type=int, default=1, metavar="N", help="take each measure N times: the median"
+    )
+    parser.add_argument(
         "--profile", type=int, metavar="N", help="also profile one build of N incidents (cProfile)"
     )
     args = parser.parse_args(argv)
     print(f"machine: {machine()}")
+    print(f"load average before: {load()}")
     with tempfile.TemporaryDirectory(prefix="statusgen-bench-") as folder:
         work = Path(folder)
         print(
-            "| incidents | build (s) | peak memory (MB) | rebuild after one edit (s) "
-            "| files written | output (MB) |"
+            "| incidents | cold build (s) | peak memory (MB) | rebuild after one edit (s) "
+            "| files written | output (MB) | home page (kB; gzipped) |"
         )
-        print("|---:|---:|---:|---:|---:|---:|")
+        print("|---:|---:|---:|---:|---:|---:|---:|")
         for run, size in enumerate(args.sizes):
-            r = measure(size, work / f"run-{run}")  # a size may be given twice, to repeat it
+            # A size may be given twice, to repeat it.
+            r = measure(size, work / f"run-{run}", max(args.runs, 1))
+            spread = f" ({r.spread[0]:.2f} – {r.spread[1]:.2f})" if args.runs > 1 else ""
             print(
-                f"| {r.incidents:,} | {r.seconds:.2f} | {r.peak_mb:.0f} | "
-                f"{r.rebuild_seconds:.2f} | {r.files:,} | {r.output_mb:.1f} |",
+                f"| {r.incidents:,} | {r.seconds:.2f}{spread} | {r.peak_mb:.0f} | "
+                f"{r.rebuild_seconds:.2f} | {r.files:,} | {r.output_mb:.1f} | "
+                f"{r.home_kb:.0f}; {r.home_gzip_kb:.0f} |",
                 flush=True,
             )
+        print(f"load average after: {load()}")
         if args.profile:
             profile(args.profile, work)
     return 0

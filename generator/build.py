@@ -9,7 +9,9 @@ renderers themselves are plain functions that never start a process.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 from pathlib import Path
@@ -18,7 +20,7 @@ from typing import TYPE_CHECKING
 from generator import derive
 from generator.config import load_site
 from generator.content import IncidentCache, incidents_dir, load_content
-from generator.derive import Facts, compute_facts
+from generator.derive import Facts, FactsCache, compute_facts
 from generator.model import Content
 from generator.output import OutputConflict, SiteFiles, guard_output
 from generator.parallel import IN_PROCESS, Workers
@@ -36,6 +38,7 @@ from generator.render import (
     uptime_api,
 )
 from generator.render.context import RenderContext, Renderer
+from generator.render.memo import Kept, PageMemo
 from generator.render.theme import TemplateCache, check_theme, inside
 
 if TYPE_CHECKING:  # the network code is loaded only for a site with upstream providers
@@ -73,12 +76,15 @@ def check(
     cache: IncidentCache | None = None,
     workers: Workers | None = None,
     template_cache: TemplateCache | None = None,
+    facts_cache: FactsCache | None = None,
+    memo: PageMemo | None = None,
 ) -> Checked:
     """Read and validate a site, and try its theme on one page of each kind; raise
     :class:`ContentError` listing every problem.
 
     Warnings (an overdue promise, say) fail only with ``strict``. A process that checks again
-    and again (the preview) keeps what it read in ``cache`` and ``template_cache``.
+    and again (the preview) keeps what it read and made in ``cache``, ``template_cache``,
+    ``facts_cache`` and ``memo``.
     """
     workers = workers or Workers.available()
     problems = Problems()
@@ -98,12 +104,11 @@ def check(
             raise ContentError(problems.sorted())
     if _check_links(source, problems):  # not read: its problems could quote what it links to
         raise ContentError(problems.sorted())
-    # A cache learns each file as it is read, so with one the files are read here.
-    content = load_content(site, problems, cache, IN_PROCESS if cache is not None else workers)
-    facts = compute_facts(content, now)
+    content = load_content(site, problems, cache, workers)
+    facts = compute_facts(content, now, facts_cache)
     derive.check_promises(facts, problems)
     context = RenderContext(content, facts, now, SiteFiles(), template_cache)
-    problems.items.extend(pages.try_theme(context))
+    problems.items.extend(pages.try_theme(context, memo))
     if problems.errors or (strict and problems.warnings):
         raise ContentError(problems.sorted())
     return Checked(content, facts, problems.sorted(), context)
@@ -114,8 +119,14 @@ def _check_links(source: Path, problems: Problems) -> bool:
     publishes comes from the site's own folder, never from elsewhere on the build machine."""
     folder = incidents_dir(source)
     found = False
-    for path in sorted(folder.iterdir()) if folder.is_dir() else []:
-        if path.suffix == ".md" and path.is_symlink() and not inside(path, source):
+    if not folder.is_dir():
+        return False
+    with os.scandir(folder) as entries:
+        links = sorted(
+            folder / e.name for e in entries if e.is_symlink() and Path(e.name).suffix == ".md"
+        )
+    for path in links:
+        if not inside(path, source):
             found = True
             problems.error(
                 path,
@@ -126,20 +137,41 @@ def _check_links(source: Path, problems: Problems) -> bool:
     return found
 
 
-def render(checked: Checked, workers: Workers = IN_PROCESS) -> SiteFiles:
-    """Every output file of the site, in memory: the many pages on the workers while this
-    process runs the renderers. A template that fails on some page, or two things writing
-    one path, is a :class:`ContentError` like any problem in the content."""
+def render(
+    checked: Checked,
+    workers: Workers = IN_PROCESS,
+    into: Path | None = None,
+    memo: PageMemo | None = None,
+) -> SiteFiles:
+    """Every output file of the site: the many pages on the workers while this process runs
+    the renderers. With ``into`` (the staging folder of :meth:`SiteFiles.stage`) each page is
+    written there as soon as it is rendered, and only its path comes back; without, every
+    file stays in memory. With ``memo`` (in memory), a page whose inputs are those of the
+    last build is kept, not rendered again. A template that fails on some page, or two things
+    writing one path, is a :class:`ContentError` like any problem in the content."""
     ctx = checked.context
     jobs = pages.page_jobs(ctx)
     try:
-        with workers.start(
-            partial(pages.render_jobs, ctx, jobs), len(jobs), before_fork=ctx.prepare
-        ) as rendered:
+        if memo is not None:
+            ctx.prepare()
+            for renderer in RENDERERS:
+                renderer(ctx)
+            for path, data in memo.render(ctx, jobs, workers):
+                ctx.files.add(path, data)
+            pages.render_sitemap(ctx)
+            return ctx.files
+        if into is None:
+            task = partial(pages.render_jobs, ctx, jobs)
+        else:
+            for _, path, _ in jobs:  # claimed first: no worker writes a path that is refused
+                ctx.files.add_written(path)
+            task = partial(pages.write_jobs, ctx, jobs, into)
+        with workers.start(task, len(jobs), before_fork=ctx.prepare) as rendered:
             for renderer in RENDERERS:
                 renderer(ctx)
             for path, page in rendered.results():
-                ctx.files.add(path, page)
+                if page is not None:
+                    ctx.files.add(path, page)
         pages.render_sitemap(ctx)  # it lists every page, so it comes last
     except OutputConflict as exc:
         raise ContentError([exc.problem()]) from None
@@ -160,12 +192,64 @@ def build(
     guard_output(source, output)
     workers = Workers.available()
     checked = check(source, now, strict, cache, workers, template_cache)
-    providers = checked.content.site.upstream
-    if providers:  # read only once the content is known to build
-        from generator.upstream import read_upstreams
-
-        upstream = read_upstreams(providers, offline=offline, cache=upstream_cache)
-        checked.context.upstream = upstream
-        checked = replace(checked, upstream=upstream)
-    render(checked, workers).write_atomically(output, workers)
+    checked = _read_upstream(checked, offline, upstream_cache)
+    files = checked.context.files
+    with files.stage(output) as staging:
+        render(checked, workers, staging).finish(output, workers)
     return checked
+
+
+@dataclass
+class Memory:
+    """What a process that builds again and again (the preview) keeps from one build to the
+    next: incident files as read, facts that last, compiled templates, rendered pages and
+    upstream answers. Each is keyed by its inputs, so a build with a memory gives the same
+    bytes as one without (tests/test_preview_increments.py)."""
+
+    incidents: IncidentCache = field(default_factory=IncidentCache)
+    facts: FactsCache = field(default_factory=FactsCache)
+    templates: TemplateCache = field(default_factory=TemplateCache)
+    pages: PageMemo = field(default_factory=PageMemo)
+    kept: Kept = field(default_factory=Kept)
+    upstream: UpstreamCache | None = None
+    built: bool = False  # whether a build has succeeded with it
+
+
+def build_in_memory(
+    source: Path, now: datetime, memory: Memory, offline: bool = False
+) -> tuple[Checked, Mapping[str, bytes]]:
+    """Build the site at ``source`` without writing it: every output file's bytes, by path,
+    as :func:`build` would write them. The caller swaps the whole mapping in at once."""
+    # Workers for a first build only (and only while this process runs no other thread):
+    # later ones have little to read or render, and what workers read would come back as new
+    # objects, which the facts and pages kept by identity would not recognise.
+    workers = IN_PROCESS if memory.built else Workers.available()
+    checked = check(
+        source,
+        now,
+        cache=memory.incidents,
+        workers=workers,
+        template_cache=memory.templates,
+        facts_cache=memory.facts,
+        memo=memory.pages,
+    )
+    checked = _read_upstream(checked, offline, memory.upstream)
+    checked.context.kept = memory.kept
+    memory.kept.begin()
+    files = render(checked, workers, memo=memory.pages)
+    memory.kept.finish()
+    memory.built = True
+    return checked, memory.pages.filled(files.in_memory())
+
+
+def _read_upstream(
+    checked: Checked, offline: bool, upstream_cache: UpstreamCache | None
+) -> Checked:
+    providers = checked.content.site.upstream
+    if not providers:  # read only once the content is known to build
+        return checked
+    from generator.upstream import read_upstreams
+
+    upstream = read_upstreams(providers, offline=offline, cache=upstream_cache)
+    checked.context.upstream = upstream
+    return replace(checked, upstream=upstream)

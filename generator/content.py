@@ -8,6 +8,7 @@ line in the file; a file with errors is left out and the build fails.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -19,7 +20,7 @@ from markdown_it.token import Token
 
 from generator import statuses, textfile, yamlfile
 from generator.config import ID_PATTERN
-from generator.markdown import parse_blocks, render_tokens
+from generator.markdown import parse_blocks, plain_text_of, render_tokens
 from generator.model import Content, Incident, Site, Update
 from generator.parallel import IN_PROCESS, Workers
 from generator.problems import Problem, Problems, display_path, quoted
@@ -88,7 +89,15 @@ class IncidentCache:
         return entry[1]
 
     def put(self, path: Path, data: bytes, site: Site, parsed: Parsed) -> None:
-        self._entries[path] = (self.key(data, site), parsed)
+        self.learn(path, self.key(data, site), parsed)
+
+    def learn(self, path: Path, key: tuple[object, ...], parsed: Parsed) -> None:
+        self._entries[path] = (key, parsed)
+
+    def key_of(self, path: Path) -> tuple[object, ...] | None:
+        """The key of what the cache holds for ``path``, if anything."""
+        entry = self._entries.get(path)
+        return entry[0] if entry is not None else None
 
     def keep_only(self, paths: list[Path]) -> None:
         for gone in set(self._entries) - set(paths):
@@ -102,26 +111,37 @@ def load_content(
     workers: Workers = IN_PROCESS,
 ) -> Content:
     """Read every incident file of the site; problems go to ``problems``. ``workers`` read
-    the files (a cache learns nothing from them: it wants them read here)."""
+    the files; ``cache`` learns what they read."""
     folder = incidents_dir(site.source)
     paths = []
     if folder.is_dir():
-        for entry in sorted(folder.iterdir()):
+        with os.scandir(folder) as listing:  # by name, as sorted Paths, without their cost
+            entries = sorted(listing, key=lambda e: e.name)
+        for entry in entries:
             if entry.name.startswith(".") or entry.name.endswith("~"):
                 continue  # editors' and git's own files (.x.md.swp, x.md~)
-            if entry.suffix == ".md" and not entry.is_dir():
-                paths.append(entry)
+            path = folder / entry.name
+            if entry.name.endswith(".md") and entry.name != ".md" and not entry.is_dir():
+                paths.append(path)
             else:
-                _not_an_incident_file(entry, problems)
+                _not_an_incident_file(path, problems)
 
-    def read(start: int, stop: int) -> list[Parsed]:
-        return [read_incident(path, site, cache) for path in paths[start:stop]]
+    def read(start: int, stop: int) -> list[tuple[Parsed, tuple[object, ...] | None]]:
+        out = []
+        for path in paths[start:stop]:
+            parsed = read_incident(path, site, cache)
+            out.append((parsed, cache.key_of(path) if cache is not None else None))
+        return out
 
     incidents = []
-    for incident, found in workers.map(read, len(paths)):
+    # A worker's cache is its own copy: what it learned comes back, and is learned here.
+    results = workers.map(read, len(paths))
+    for path, ((incident, found), learned) in zip(paths, results, strict=True):
         if incident is not None:
             incidents.append(incident)
         problems.items.extend(found)
+        if cache is not None and learned is not None and cache.key_of(path) != learned:
+            cache.learn(path, learned, Parsed(incident, found))
     if cache is not None:
         cache.keep_only(paths)
     incidents.sort(key=lambda i: (i.first_update.time, i.id), reverse=True)
@@ -560,7 +580,8 @@ def _read_updates(
             )
             continue
         token_end = headings[position + 1][2] if position + 1 < len(headings) else len(tokens)
-        html = render_tokens(tokens[token_index + 3 : token_end], env)
+        own = tokens[token_index + 3 : token_end]
+        html = render_tokens(own, env)
         updates.append(
             Update(
                 time=when,
@@ -569,6 +590,7 @@ def _read_updates(
                 line=file_line,
                 position=position,
                 html=html,
+                plain=plain_text_of(own) if is_maintenance else None,
             )
         )
     return updates

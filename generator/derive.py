@@ -266,15 +266,20 @@ class Facts:
     @cached_property
     def _incidents_by_component(self) -> dict[str, tuple[Incident, ...]]:
         site = self.content.site
-        out = {}
+        # Which components' lists an id listed by an incident puts it on.
+        shown_on: dict[str, list[str]] = {}
         for component in site.all_components:
             wanted = {component.id, *component.children}
             if component.group_id:
                 wanted.add(component.group_id)
-            out[component.id] = tuple(
-                i for i in self.content.incidents if wanted.intersection(i.listed_ids)
-            )
-        return out
+            for listed in wanted:
+                shown_on.setdefault(listed, []).append(component.id)
+        lists: dict[str, list[Incident]] = {c.id: [] for c in site.all_components}
+        for incident in self.content.incidents:
+            targets = {c for listed, _ in incident.components for c in shown_on.get(listed, ())}
+            for component_id in targets:
+                lists[component_id].append(incident)
+        return {component_id: tuple(found) for component_id, found in lists.items()}
 
     def incidents_of(self, component_id: str) -> tuple[Incident, ...]:
         """Incidents and maintenance that list the component, its group, or (for a group) a
@@ -282,20 +287,27 @@ class Facts:
         return self._incidents_by_component[component_id]
 
 
-def compute_facts(content: Content, now: datetime) -> Facts:
-    """The one derivation pass of a build: every fact of ``content`` at ``now``."""
+def compute_facts(content: Content, now: datetime, cache: FactsCache | None = None) -> Facts:
+    """The one derivation pass of a build: every fact of ``content`` at ``now``; ``cache``
+    keeps what lasts from one pass to the next in a process that derives again and again."""
     site = content.site
-    incidents = {i.id: incident_facts(i, site, now) for i in content.incidents}
+    incidents = {i.id: incident_facts(i, site, now, cache) for i in content.incidents}
+    if cache is not None:
+        cache.keep_only(incidents)
     holds = tuple(
-        Hold(leaf, phase.start, phase.end, status, incident_id)
-        for incident_id, facts in incidents.items()
-        for leaf, status in facts.affected
-        for phase in facts.holding
+        hold
+        for incident in content.incidents
+        for hold in (
+            cache.holds(incident, site) if cache is not None else _holds(incidents[incident.id])
+        )
     )
     by_leaf: dict[str, list[Hold]] = {leaf.id: [] for leaf in site.leaves}
     for hold in holds:
         by_leaf[hold.component_id].append(hold)
-    timelines = {leaf: sweep(leaf_holds) for leaf, leaf_holds in by_leaf.items()}
+    timelines = {
+        leaf: cache.timeline(leaf, leaf_holds) if cache is not None else sweep(leaf_holds)
+        for leaf, leaf_holds in by_leaf.items()
+    }
     created = min((i.first_update.time for i in content.incidents), default=now)
     components = {
         c.id: _component_facts(c, site, timelines, created, now) for c in site.all_components
@@ -339,45 +351,146 @@ def incident_status(incident: Incident) -> str:
     return update_statuses(incident)[-1]
 
 
-def incident_facts(incident: Incident, site: Site, now: datetime) -> IncidentFacts:
+@dataclass
+class _Lasting:
+    """What an incident or maintenance is whatever "now" is: all but a few of its facts."""
+
+    statuses: tuple[str, ...]
+    phases: tuple[Phase, ...]
+    holding: tuple[Phase, ...]
+    impact: str
+    started_at: datetime  # an incident's; a maintenance's depends on now
+    resolved_at: datetime | None  # an incident's
+    monitoring_at: datetime | None
+    affected: tuple[tuple[str, str], ...]
+    updates: tuple[UpdateFacts, ...]
+    holds: tuple[Hold, ...] | None = None  # the holds it puts, once asked for (FactsCache.holds)
+
+
+def _holds(facts: IncidentFacts) -> tuple[Hold, ...]:
+    """The holds an incident puts on its leaf components: each while it holds them."""
+    return tuple(
+        Hold(leaf, phase.start, phase.end, status, facts.incident.id)
+        for leaf, status in facts.affected
+        for phase in facts.holding
+    )
+
+
+class FactsCache:
+    """What each incident is whatever "now" is, kept from one derivation to the next by a
+    process that derives again and again (the preview): an incident read from the same bytes
+    (the same object, which :class:`generator.content.IncidentCache` hands back) for the same
+    site is not worked out again. Only the facts that "now" decides (a maintenance's phase,
+    an overdue promise, a silence) are, every time."""
+
+    def __init__(self) -> None:
+        self._entries: dict[str, tuple[Incident, _Lasting]] = {}
+        self._site: Site | None = None
+        self._timelines: dict[str, tuple[tuple[Hold, ...], Timeline]] = {}
+
+    def for_site(self, site: Site) -> None:
+        """Derivation for ``site`` starts: what was worked out for another site is dropped."""
+        if self._site is None or not _same_site(self._site, site):
+            self._entries, self._timelines = {}, {}
+        self._site = site
+
+    def lasting(self, incident: Incident, site: Site) -> _Lasting:
+        if self._site is not site:
+            self.for_site(site)
+        entry = self._entries.get(incident.id)
+        if entry is not None and entry[0] is incident:
+            return entry[1]
+        found = _lasting(incident, site)
+        self._entries[incident.id] = (incident, found)
+        return found
+
+    def holds(self, incident: Incident, site: Site) -> tuple[Hold, ...]:
+        """The holds the incident puts on components (they last as its facts do)."""
+        lasting = self.lasting(incident, site)
+        if lasting.holds is None:
+            lasting.holds = _holds(incident_facts(incident, site, _EPOCH, self))
+        return lasting.holds
+
+    def timeline(self, leaf: str, holds: list[Hold]) -> Timeline:
+        """:func:`sweep` of a component's holds, again only when they changed."""
+        key = tuple(holds)
+        entry = self._timelines.get(leaf)
+        if entry is None or entry[0] != key:
+            entry = self._timelines[leaf] = (key, sweep(holds))
+        return entry[1]
+
+    def keep_only(self, ids: Iterable[str]) -> None:
+        for gone in set(self._entries) - set(ids):
+            del self._entries[gone]
+
+
+def _same_site(one: Site, other: Site) -> bool:
+    """Equal sites, groups' members too (:class:`Site` compares without ``by_id``)."""
+    return one is other or (one == other and one.by_id == other.by_id)
+
+
+def incident_facts(
+    incident: Incident, site: Site, now: datetime, cache: FactsCache | None = None
+) -> IncidentFacts:
     """What ``incident`` is at ``now``; each update's status is worked out once, here."""
-    statuses = update_statuses(incident)
+    lasting = cache.lasting(incident, site) if cache is not None else _lasting(incident, site)
+    status = lasting.statuses[-1]
+    started = lasting.started_at
+    resolved = lasting.resolved_at
     if incident.is_maintenance:
-        assert incident.maintenance_start is not None
-        phases = maintenance_phases(incident)
-        holding = [p for p in phases if p.status in MAINTENANCE_HOLDING_STATUSES]
+        phases = lasting.phases
         status = _phase_at(phases, now)
         unresolved = False
         active = status in MAINTENANCE_HOLDING_STATUSES
         # It started when it first went in progress, by the clock or an update.
-        started = incident.maintenance_start
+        holding = lasting.holding
         if holding and holding[0].start <= now:
             started = holding[0].start
         completed = [p for p in phases if p.status == "completed"]
         resolved = completed[-1].start if status == "completed" and completed else None
-        monitoring = None
     else:
-        phases = _status_phases(incident.updates, statuses)
-        holding = _incident_holding(incident, phases)
-        status = statuses[-1]
         unresolved = active = status in UNRESOLVED
-        started = incident.started or incident.first_update.time
-        resolved = _resolved_at(incident.updates, statuses)
-        monitoring = _monitoring_at(incident.updates, statuses)
-    affected = _affected(incident, site)
     return IncidentFacts(
         incident=incident,
         status=status,
-        impact=incident_impact(incident),
+        impact=lasting.impact,
         active=active,
         upcoming=incident.is_maintenance and status == "scheduled",
         overdue=unresolved and incident.next_update is not None and incident.next_update < now,
         silent=unresolved and now - incident.latest_update.time > site.max_silence,
         started_at=started,
         resolved_at=resolved,
-        monitoring_at=monitoring,
+        monitoring_at=lasting.monitoring_at,
+        phases=lasting.phases,
+        holding=lasting.holding,
+        affected=lasting.affected,
+        updates=lasting.updates,
+    )
+
+
+def _lasting(incident: Incident, site: Site) -> _Lasting:
+    statuses = update_statuses(incident)
+    if incident.is_maintenance:
+        assert incident.maintenance_start is not None
+        phases = maintenance_phases(incident)
+        holding = [p for p in phases if p.status in MAINTENANCE_HOLDING_STATUSES]
+        started = incident.maintenance_start
+        resolved = monitoring = None
+    else:
+        phases = _status_phases(incident.updates, statuses)
+        holding = _incident_holding(incident, phases)
+        started = incident.started or incident.first_update.time
+        resolved = _resolved_at(incident.updates, statuses)
+        monitoring = _monitoring_at(incident.updates, statuses)
+    affected = _affected(incident, site)
+    return _Lasting(
+        statuses=statuses,
         phases=tuple(phases),
         holding=tuple(holding),
+        impact=incident_impact(incident),
+        started_at=started,
+        resolved_at=resolved,
+        monitoring_at=monitoring,
         affected=affected,
         updates=_update_facts(incident, statuses, affected),
     )
@@ -451,7 +564,20 @@ def _affected(incident: Incident, site: Site) -> tuple[tuple[str, str], ...]:
         for leaf in site.expand(listed):
             if leaf not in worst or severity(status) > severity(worst[leaf]):
                 worst[leaf] = status
-    return tuple((leaf.id, worst[leaf.id]) for leaf in site.leaves if leaf.id in worst)
+    if len(worst) == 1:  # most incidents: no order to find
+        return tuple(worst.items())
+    order = _leaf_order(site)
+    return tuple(sorted(worst.items(), key=lambda item: order[item[0]]))
+
+
+_leaf_orders: list[tuple[Site, dict[str, int]]] = []  # the last site's, for the next incident
+
+
+def _leaf_order(site: Site) -> dict[str, int]:
+    """Each leaf component's place in page order (``site.leaves`` builds a tuple each time)."""
+    if not _leaf_orders or _leaf_orders[0][0] is not site:
+        _leaf_orders[:] = [(site, {leaf.id: n for n, leaf in enumerate(site.leaves)})]
+    return _leaf_orders[0][1]
 
 
 def _update_facts(
@@ -531,7 +657,7 @@ def maintenance_clock_changes(incident: Incident) -> list[tuple[datetime, str]]:
     return [(moment, status) for moment, status in clock if takeover is None or moment < takeover]
 
 
-def _phase_at(phases: list[Phase], moment: datetime) -> str:
+def _phase_at(phases: Sequence[Phase], moment: datetime) -> str:
     for phase in phases:
         if phase.contains(moment):
             return phase.status

@@ -65,11 +65,17 @@ def plain_text(text: str) -> str:
     """An update's text for places that show no HTML (a calendar's description): the words,
     links as ``words (URL)``, list items as ``- item``, blocks apart by a blank line. Links the
     pages would drop (``javascript:``) keep only their words."""
+    return plain_text_of(_parser.parse(text, {}))
+
+
+def plain_text_of(tokens: Sequence[Token]) -> str:
+    """:func:`plain_text` of tokens already parsed (one update's run, from
+    :func:`parse_blocks`)."""
     blocks: list[tuple[str, bool]] = []  # (text, is a list item)
     line: list[str] = []
     prefix: list[str] = []
     href: list[str | None] = []
-    for token in _parser.parse(text, {}):
+    for token in tokens:
         if token.type in ("bullet_list_open", "ordered_list_open"):
             prefix.append("- " if token.type == "bullet_list_open" else "1. ")
         elif token.type in ("bullet_list_close", "ordered_list_close"):

@@ -128,6 +128,9 @@ class Update:
     line: int  # the line of its heading
     position: int  # 0 for the update highest in the file
     html: str = ""  # ``body`` as safe HTML (raw HTML escaped, unsafe links dropped), as read
+    # ``body`` as plain text (markdown.plain_text), as read: for a maintenance's calendar event;
+    # None for an incident's update, which no calendar shows.
+    plain: str | None = None
 
 
 @dataclass(frozen=True)

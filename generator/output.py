@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import re
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -52,26 +53,86 @@ class OutputConflict(ValueError):
 
 
 class SiteFiles:
-    """Output paths (POSIX, relative to the site root) and their bytes."""
+    """Output paths (POSIX, relative to the site root) and their bytes.
+
+    Pages rendered on worker processes go straight to the staging folder (:meth:`stage`) and
+    are only named here (:meth:`add_written`): a big site's pages never all sit in memory.
+    """
 
     def __init__(self) -> None:
-        self._files: dict[str, bytes] = {}
+        self._files: dict[str, bytes | None] = {}  # None: already written to the staging folder
+        self.staging: Path | None = None  # the fresh folder being filled, during :meth:`stage`
 
     def add(self, path: str, data: bytes | str, source: Path | None = None) -> None:
         """Add a file at ``path``; ``source``: the file it comes from, named in a conflict."""
+        clean = self._claim(path, source)
+        self._files[clean] = data.encode("utf-8") if isinstance(data, str) else data
+
+    def add_written(self, path: str) -> None:
+        """Name a file that a worker has written into the staging folder itself."""
+        self._files[self._claim(path, None)] = None
+
+    def _claim(self, path: str, source: Path | None) -> str:
         clean = _safe_path(path, source)
         if clean in self._files:
             raise OutputConflict(f"two parts of the site both write {clean}", source)
-        self._files[clean] = data.encode("utf-8") if isinstance(data, str) else data
+        return clean
 
     def __contains__(self, path: str) -> bool:
         return path in self._files
 
     def __getitem__(self, path: str) -> bytes:
-        return self._files[path]
+        data = self._files[path]
+        if data is None:
+            assert self.staging is not None
+            return (self.staging / path).read_bytes()
+        return data
 
     def paths(self) -> list[str]:
         return sorted(self._files)
+
+    def in_memory(self) -> dict[str, bytes]:
+        """Every file's bytes, by path (a site rendered without a staging folder)."""
+        assert all(data is not None for data in self._files.values())
+        return dict(self._files)  # type: ignore[arg-type]
+
+    @contextlib.contextmanager
+    def stage(self, output: Path) -> Iterator[Path]:
+        """A fresh folder beside ``output`` to render into, swapped in by :meth:`finish`;
+        removed if anything fails first. Builds into one output take turns from here on."""
+        output = output.resolve()
+        try:
+            output.parent.mkdir(parents=True, exist_ok=True)
+            lock = _output_lock(output)
+            lock.__enter__()
+        except OSError as exc:
+            raise _write_problem(output, exc) from None
+        try:
+            try:
+                _recover(output)
+                self.staging = Path(
+                    tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent)
+                )
+            except OSError as exc:
+                raise _write_problem(output, exc) from None
+            try:
+                yield self.staging
+            finally:
+                if self.staging is not None:  # not swapped in: something failed
+                    shutil.rmtree(self.staging, ignore_errors=True)
+                    self.staging = None
+        finally:
+            lock.__exit__(None, None, None)
+
+    def finish(self, output: Path, workers: Workers = IN_PROCESS) -> None:
+        """Write the files still in memory into the staging folder, then swap it in."""
+        assert self.staging is not None
+        try:
+            self._fill(self.staging, workers)
+            _swap(self.staging, output.resolve())
+        except OSError as exc:
+            raise _write_problem(output, exc) from None
+        self.staging = None
 
     def write_atomically(self, output: Path, workers: Workers = IN_PROCESS) -> None:
         """Write every file to a fresh folder beside ``output``, then swap it in.
@@ -79,64 +140,63 @@ class SiteFiles:
         A fault of the machine (a read-only folder, a full disk, a file where a folder should
         be) is a problem naming the path, with the previous output left as it was.
         """
-        try:
-            self._write_atomically(output.resolve(), workers)
-        except OSError as exc:
-            shown = display_path(output)
-            cause = exc.strerror or str(exc)
-            if exc.filename and display_path(Path(exc.filename)) != shown:
-                cause += f" ({display_path(Path(exc.filename))})"
-            problem = Problem(shown, 0, "error", f"cannot write the site here: {cause}")
-            raise ContentError([problem]) from None
+        with self.stage(output):
+            self.finish(output, workers)
 
-    def _write_atomically(self, output: Path, workers: Workers) -> None:
-        output.parent.mkdir(parents=True, exist_ok=True)
-        # Builds into one output take turns: a second one waits for the first to finish its
-        # swap, so neither ever finds the output half-replaced or removes the other's folders.
-        with _output_lock(output):
-            _recover(output)
-            self._write_locked(output, workers)
-
-    def _write_locked(self, output: Path, workers: Workers) -> None:
-        staging = Path(tempfile.mkdtemp(prefix=f".{output.name}.new-", dir=output.parent))
-        paths = self.paths()
+    def _fill(self, staging: Path, workers: Workers) -> None:
+        paths = [path for path in self.paths() if self._files[path] is not None]
 
         def write(start: int, stop: int) -> list[None]:
             made: set[Path] = set()
             for path in paths[start:stop]:
-                target = staging / path
-                if target.parent not in made:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    made.add(target.parent)
-                target.write_bytes(self._files[path])
+                data = self._files[path]
+                assert data is not None
+                write_file(staging, path, data, made)
             return []
 
-        try:
-            # Thousands of small files: the file system is the bottleneck; spread over the cores.
-            workers.map(write, len(paths))
-            (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
-            # Keep dotfiles an operator put in the output (.nojekyll, .well-known, .git).
-            if output.is_dir():
-                for kept in output.iterdir():
-                    if kept.name.startswith(".") and not (staging / kept.name).exists():
-                        _copy(kept, staging / kept.name)
-            os.chmod(staging, 0o755)  # mkdtemp's 0700 would hide the site from a web server
-            retired = None
-            _refuse_foreign(output)  # again: the folder may have changed while we rendered
-            if output.exists():
-                retired = output.parent / f".{output.name}.old-{os.getpid()}"
-                os.replace(output, retired)
-            try:
-                os.replace(staging, output)
-            except BaseException:
-                if retired is not None:  # put the previous site back where it was
-                    os.replace(retired, output)
-                raise
-            if retired is not None:
-                shutil.rmtree(retired, ignore_errors=True)
-        except BaseException:
-            shutil.rmtree(staging, ignore_errors=True)
-            raise
+        # Thousands of small files: the file system is the bottleneck; spread over the cores.
+        workers.map(write, len(paths))
+
+
+def write_file(staging: Path, path: str, data: bytes, made: set[Path]) -> None:
+    """One output file into the staging folder; ``made``: folders known to exist already."""
+    target = staging / path
+    if target.parent not in made:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        made.add(target.parent)
+    target.write_bytes(data)
+
+
+def _write_problem(output: Path, exc: OSError) -> ContentError:
+    shown = display_path(output)
+    cause = exc.strerror or str(exc)
+    if exc.filename and display_path(Path(exc.filename)) != shown:
+        cause += f" ({display_path(Path(exc.filename))})"
+    return ContentError([Problem(shown, 0, "error", f"cannot write the site here: {cause}")])
+
+
+def _swap(staging: Path, output: Path) -> None:
+    """Put the filled staging folder in the place of ``output`` (with the lock held)."""
+    (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+    # Keep dotfiles an operator put in the output (.nojekyll, .well-known, .git).
+    if output.is_dir():
+        for kept in output.iterdir():
+            if kept.name.startswith(".") and not (staging / kept.name).exists():
+                _copy(kept, staging / kept.name)
+    os.chmod(staging, 0o755)  # mkdtemp's 0700 would hide the site from a web server
+    retired = None
+    _refuse_foreign(output)  # again: the folder may have changed while we rendered
+    if output.exists():
+        retired = output.parent / f".{output.name}.old-{os.getpid()}"
+        os.replace(output, retired)
+    try:
+        os.replace(staging, output)
+    except BaseException:
+        if retired is not None:  # put the previous site back where it was
+            os.replace(retired, output)
+        raise
+    if retired is not None:
+        shutil.rmtree(retired, ignore_errors=True)
 
 
 @contextlib.contextmanager
@@ -229,7 +289,13 @@ def _copy(source: Path, target: Path) -> None:
         shutil.copy2(source, target)
 
 
+# A path of plain names (most of a site's, and every page's): nothing to clean, nothing to fear.
+_PLAIN_PATH = re.compile(r"[A-Za-z0-9_-][A-Za-z0-9._-]*(?:/[A-Za-z0-9_-][A-Za-z0-9._-]*)*")
+
+
 def _safe_path(path: str, source: Path | None) -> str:
+    if _PLAIN_PATH.fullmatch(path) and "/." not in path:
+        return path
     posix = PurePosixPath(path)
     if posix.is_absolute() or any(part in ("", ".", "..") for part in posix.parts) or "\\" in path:
         raise OutputConflict(

@@ -17,6 +17,7 @@ workers cannot be started or one dies.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import sys
@@ -107,6 +108,7 @@ _worker_task: Callable[[int, int], Any] | None = None
 def _install(task: Callable[[int, int], Any]) -> None:
     global _worker_task
     _worker_task = task
+    gc.enable()  # a worker collects its own garbage, whatever the parent had paused
 
 
 def _run(bounds: tuple[int, int]) -> Any:
@@ -127,10 +129,15 @@ class Pending(Generic[T]):
         self._task, self._items = task, items
         self._pool: ProcessPoolExecutor | None = None
         self._futures: list[Future[list[T]]] = []
+        self._frozen = False
         if workers == 1 or not fork_is_safe():  # again: a thread may have started since
             return
         if before_fork is not None:
             before_fork()
+        # The workers' collectors leave alone what they inherit (which this process still
+        # holds): touching it would copy each of its memory pages into the worker.
+        gc.freeze()
+        self._frozen = True
         try:
             # The task reaches the workers by fork, as the initializer's argument: not pickled.
             self._pool = ProcessPoolExecutor(
@@ -160,6 +167,9 @@ class Pending(Generic[T]):
         if self._pool is not None:
             self._pool.shutdown(cancel_futures=True)
         self._pool, self._futures = None, []
+        if self._frozen:
+            gc.unfreeze()
+            self._frozen = False
 
     def __enter__(self) -> Pending[T]:
         return self

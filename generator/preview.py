@@ -1,4 +1,8 @@
-"""A live preview for writers: build into a temporary folder, serve it, rebuild on change.
+"""A live preview for writers: build in memory, serve it, rebuild on change.
+
+Each rebuild renders again only what its inputs changed (:class:`generator.build.Memory`), and
+the new site replaces the old one whole, as a build's folder does: a request is answered from
+one build or the next.
 
 The site is served at the root of ``http://127.0.0.1:PORT/`` whatever the path in ``url``. A tiny
 script injected into every page long-polls the server and reloads the tab after each rebuild.
@@ -9,16 +13,16 @@ good site (or on a page of their own if there never was one), until they are men
 from __future__ import annotations
 
 import contextlib
+import gc
 import html
 import mimetypes
+import posixpath
 import re
-import shutil
 import signal
 import sys
-import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from http import HTTPStatus
@@ -30,11 +34,9 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from generator.build import build
+from generator.build import Memory, build_in_memory
 from generator.config import load_site
-from generator.content import IncidentCache
 from generator.problems import ContentError, Problem, Problems, UsageError
-from generator.render.theme import TemplateCache
 from generator.upstream import UpstreamCache
 
 DEBOUNCE_SECONDS = 0.2
@@ -75,37 +77,36 @@ RELOAD_SCRIPT = """<script>
 
 
 class Preview:
-    """One preview: the build folder, the state of the last build, and the rebuild signal."""
+    """One preview: the last good site (in memory), the state of the last build, and the
+    rebuild signal."""
 
     def __init__(
         self, source: Path, now: Callable[[], datetime] | None = None, offline: bool = False
     ) -> None:
         self.source = source
         self.offline = offline  # read no upstream provider
-        # Upstream answers are kept a few minutes, so saving a file does not ask every provider.
-        self.upstream = UpstreamCache()
         self.now = now or (lambda: datetime.now(UTC))
-        self.folder = Path(tempfile.mkdtemp(prefix="statusgen-serve-"))
-        self.output = self.folder / "site"
+        # The last good site, path → bytes, swapped whole after each successful build: a
+        # request sees one build or the next, never half of each. None before the first.
+        self.files: Mapping[str, bytes] | None = None
         self.errors: list[str] = []  # the last build's problems; empty when it succeeded
         self.version = 0  # counts builds; the reload script compares it
         self.changed = threading.Condition()
-        self.cache = IncidentCache()  # unchanged incident files are not parsed again
-        self.templates = TemplateCache()  # nor unchanged templates compiled again
+        # What each build keeps for the next: files read, facts, templates, pages; and
+        # upstream answers, kept a few minutes, so saving a file does not ask every provider.
+        self.memory = Memory(upstream=UpstreamCache())
 
     def rebuild(self) -> bool:
         """Build the site; on failure keep the last good output and remember the problems."""
         errors: list[str]
+        files = None
+        # The collector would scan everything the preview keeps, again and again, while a
+        # build makes its many short-lived objects: it waits until the new site is served
+        # (:meth:`tidy`).
+        collecting = gc.isenabled()
+        gc.disable()
         try:
-            build(
-                self.source,
-                self.output,
-                self.now(),
-                cache=self.cache,
-                offline=self.offline,
-                upstream_cache=self.upstream,
-                template_cache=self.templates,
-            )
+            _, files = build_in_memory(self.source, self.now(), self.memory, self.offline)
             errors = []
         except ContentError as exc:
             errors = [p.format() for p in exc.problems if p.severity == "error"]
@@ -113,11 +114,20 @@ class Preview:
             errors = [f"error: {exc}"]
         except Exception as exc:  # a broken theme template, say: show it, keep serving
             errors = [_describe(exc)]
+        finally:
+            if collecting:
+                gc.enable()
         with self.changed:
+            if files is not None:
+                self.files = files
             self.errors = errors
             self.version += 1
             self.changed.notify_all()
         return not errors
+
+    def tidy(self) -> None:
+        """Collect what the last build left (after it is served, so no one waits for it)."""
+        gc.collect()
 
     def wait_for_change(self, version: int, timeout: float) -> int:
         """Block until a build newer than ``version`` has finished (or the timeout passes)."""
@@ -126,24 +136,28 @@ class Preview:
             return self.version
 
     def close(self) -> None:
-        shutil.rmtree(self.folder, ignore_errors=True)
+        self.files = None
 
-    def file_for(self, url_path: str, prefix: str) -> Path | None:
-        """The built file a request path names: ``dir/`` means ``dir/index.html``."""
-        root = self.output.resolve()
+    def file_for(self, url_path: str, prefix: str) -> tuple[str, bytes] | None:
+        """The built file a request path names, (path, bytes): ``dir/`` means
+        ``dir/index.html``."""
+        files = self.files
+        if files is None:
+            return None
         try:
             # Escapes that are not UTF-8 (%ff) name no file: strict, not a replacement character.
             path = unquote(url_path, errors="strict")
-            if prefix != "/" and path.startswith(prefix):  # links written with the url's path
-                path = "/" + path[len(prefix) :]
-            target = (root / path.lstrip("/")).resolve()
-            if target != root and root not in target.parents:
-                return None
-            if target.is_dir():
-                target = target / "index.html"
-            return target if target.is_file() else None
-        except (ValueError, OSError):  # a NUL in the path, a name too long: no such file
+        except ValueError:
             return None
+        if prefix != "/" and path.startswith(prefix):  # links written with the url's path
+            path = "/" + path[len(prefix) :]
+        clean = posixpath.normpath("/" + path).lstrip("/")
+        if clean in ("", "."):
+            clean = "index.html"
+        for name in (clean, clean + "/index.html"):
+            if name in files:
+                return name, files[name]
+        return None
 
 
 def _describe(exc: Exception) -> str:
@@ -225,23 +239,23 @@ def make_handler(
                 return
             with preview.changed:
                 errors, version = list(preview.errors), preview.version
-            if errors and not preview.output.is_dir():  # there never was a good build
+            if errors and preview.files is None:  # there never was a good build
                 self._send(HTTPStatus.OK, "text/html", error_page(errors, version), head)
                 return
-            target = preview.file_for(parts.path, prefix)
+            found = preview.file_for(parts.path, prefix)
             status = HTTPStatus.OK
-            if target is None:
+            if found is None:
                 status = HTTPStatus.NOT_FOUND
-                target = preview.file_for("/404.html", "/")
-            if target is None:
+                found = preview.file_for("/404.html", "/")
+            if found is None:
                 self._send(status, "text/plain", b"not found\n", head)
                 return
+            name, body = found
             kind = (
-                _TYPES.get(target.suffix)
-                or mimetypes.guess_type(target.name)[0]
+                _TYPES.get(posixpath.splitext(name)[1])
+                or mimetypes.guess_type(name)[0]
                 or "application/octet-stream"
             )
-            body = target.read_bytes()
             if kind == "text/html":
                 if public_url:  # absolute links (the 404 page's) stay in the preview
                     body = body.replace(f'="{public_url}'.encode(), b'="/')
@@ -301,6 +315,7 @@ class _Rebuilder(FileSystemEventHandler):
             if self.stopped.is_set():
                 return
             self.on_build(self.preview.rebuild())
+            self.preview.tidy()
 
 
 def watched_folders(source: Path) -> list[tuple[Path, bool]]:
@@ -315,7 +330,7 @@ def watched_folders(source: Path) -> list[tuple[Path, bool]]:
 
 @contextmanager
 def _stop_on_sigterm() -> Iterator[None]:
-    """SIGTERM ends the preview as Ctrl-C does, so the temporary folder is removed."""
+    """SIGTERM ends the preview as Ctrl-C does, cleanly."""
 
     def interrupt(_signum: int, _frame: FrameType | None) -> None:
         raise KeyboardInterrupt
@@ -371,6 +386,7 @@ def serve(
                         print(line, file=sys.stderr, flush=True)
 
             announce(preview.rebuild())
+            preview.tidy()
             rebuilder = _Rebuilder(preview, announce)
             for folder, recursive in watched_folders(source):
                 observer.schedule(rebuilder, str(folder), recursive=recursive)

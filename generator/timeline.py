@@ -14,6 +14,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from operator import itemgetter
 
 from generator.statuses import COMPONENT_STATUSES, OPERATIONAL, severity
 
@@ -74,18 +75,22 @@ def sweep(holds: Iterable[Hold]) -> Timeline:
         events.append((hold.start, 1, rank))
         if hold.end is not None:
             events.append((hold.end, -1, rank))
-    events.sort(key=lambda event: event[0])
+    events.sort(key=itemgetter(0))
     counts = [0] * len(COMPONENT_STATUSES)  # holds covering the moment, by severity
+    top = len(COMPONENT_STATUSES) - 1
     changes: list[tuple[datetime, str]] = []
     previous = 0
     index = 0
-    while index < len(events):
+    total = len(events)
+    while index < total:
         moment = events[index][0]
-        while index < len(events) and events[index][0] == moment:
+        while index < total and events[index][0] == moment:
             _, step, rank = events[index]
             counts[rank] += step
             index += 1
-        worst = max((rank for rank, count in enumerate(counts) if count > 0), default=0)
+        worst = top
+        while worst > 0 and counts[worst] <= 0:
+            worst -= 1
         if worst != previous:
             changes.append((moment, COMPONENT_STATUSES[worst]))
             previous = worst

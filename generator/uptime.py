@@ -174,7 +174,8 @@ def compute_uptime(
     bounds = [day_start(d, zone) for d in dates] + [now]
     by_leaf: dict[str, list[Hold]] = {leaf.id: [] for leaf in site.leaves}
     for hold in holds:
-        if hold.component_id in by_leaf:
+        # A hold over before the window counts on no day of it (a site's history is long).
+        if hold.component_id in by_leaf and (hold.end is None or hold.end > bounds[0]):
             by_leaf[hold.component_id].append(hold)
     first: dict[str, int] = {}
     out: dict[str, ComponentUptime] = {}
@@ -190,7 +191,7 @@ def compute_uptime(
             continue
         # The group's own status is the worst of its members that are counted at the time.
         counted = [
-            replace(i, start=max(i.start, bounds[first[member]]))
+            i if i.start >= bounds[first[member]] else replace(i, start=bounds[first[member]])
             for member in group.children
             for i in by_leaf[member]
         ]

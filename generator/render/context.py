@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from functools import cached_property
-from typing import Any
+from typing import Any, TypeVar
 
 from jinja2 import Environment
 from markupsafe import Markup
@@ -29,6 +29,9 @@ from generator.render.theme import (
     template_names,
     template_problem,
 )
+
+T = TypeVar("T")
+
 
 # The theme's stylesheet, script and icons, shared by every page: each is written once, as a file
 # named by a hash of its bytes (``assets/style.<hash>.css``), which hosts may cache for a year
@@ -56,10 +59,28 @@ class RenderContext:
     template_cache: TemplateCache | None = None  # compiled templates from an earlier build
     # What the upstream providers said (generator.upstream.UpstreamStatus), in site.yaml order.
     upstream: tuple[Any, ...] = ()
+    page_jobs: list[Any] | None = None  # the pages to render (render.pages.page_jobs), once
+    # Pages that ``check`` rendered to try the theme, by path, with the upstream answers they
+    # saw (read only after check): the build uses them rather than render them again.
+    tried: dict[str, tuple[tuple[Any, ...], str]] = field(default_factory=dict)
+    kept: Any = None  # render.memo.Kept: outputs kept from the last build (the preview)
+
+    def keep(self, name: str, key: object, make: Callable[[], T]) -> T:
+        """``make()``, or what it made at the last build for an equal ``key`` (the preview)."""
+        if self.kept is None:
+            return make()
+        result: T = self.kept.get(name, key, make)
+        return result
 
     @property
     def site(self) -> Site:
         return self.content.site
+
+    @cached_property
+    def site_key(self) -> tuple[Any, ...]:
+        """The site as read, for comparing with another build's: :class:`Site` itself leaves
+        out ``by_id``, where the members of groups are."""
+        return (self.site, tuple(self.site.by_id.values()))
 
     @cached_property
     def fmt(self) -> Formatter:
@@ -154,8 +175,11 @@ def status_icon(status: str) -> Markup:
     return _ICONS[statuses.shape(status)]
 
 
-def render_page(ctx: RenderContext, template: str, path: str, **values: Any) -> str:
-    """A theme template rendered for an output path; links use ``root`` to stay relative."""
+def render_page(
+    ctx: RenderContext, template: str, path: str, fmt: Any = None, **values: Any
+) -> str:
+    """A theme template rendered for an output path; links use ``root`` to stay relative.
+    ``fmt`` stands in for ``ctx.fmt`` (render/memo.py's, which marks "now")."""
     depth = path.count("/")
     values.setdefault("root", "../" * depth or "./")
     values.setdefault("inline_assets", False)  # link the shared assets (SHARED_ASSETS)
@@ -164,7 +188,7 @@ def render_page(ctx: RenderContext, template: str, path: str, **values: Any) -> 
             site=ctx.site,
             facts=ctx.facts,
             ctx=ctx,
-            fmt=ctx.fmt,
+            fmt=fmt if fmt is not None else ctx.fmt,
             path=path,
             now=ctx.now,
             **values,
@@ -178,6 +202,14 @@ def render_page(ctx: RenderContext, template: str, path: str, **values: Any) -> 
         raise ContentError([problem]) from None
 
 
+def render_tried(ctx: RenderContext, template: str, path: str, **values: Any) -> str:
+    """:func:`render_page`, or the page ``check`` rendered for the same path and inputs."""
+    tried = ctx.tried.pop(path, None)
+    if tried is not None and tried[0] is ctx.upstream:
+        return tried[1]
+    return render_page(ctx, template, path, **values)
+
+
 def render_template(ctx: RenderContext, template: str, path: str, **values: Any) -> None:
     """Render a theme template to an output path."""
-    ctx.files.add(path, render_page(ctx, template, path, **values))
+    ctx.files.add(path, render_tried(ctx, template, path, **values))

@@ -12,6 +12,7 @@ Entry ids are the incident's URL (and the update's anchor): they never change on
 
 from __future__ import annotations
 
+import heapq
 import re
 from datetime import datetime
 
@@ -69,13 +70,15 @@ def _feed(
     return feed
 
 
-def _write(ctx: RenderContext, feed: FeedGenerator, base: str, page: str) -> None:
-    ctx.files.add(f"{base}.atom", feed.atom_str(pretty=True))
+def _feed_files(
+    ctx: RenderContext, feed: FeedGenerator, base: str, page: str
+) -> list[tuple[str, bytes]]:
+    atom = feed.atom_str(pretty=True)
     # The RSS feed's self link names the RSS file; feedgen takes the channel's <link> from the
     # last link added, which must be the page (the site), not the feed.
     feed.link(href=ctx.absolute(f"{base}.rss"), rel="self", replace=True)
     feed.link(href=ctx.absolute(page), rel="alternate")
-    ctx.files.add(f"{base}.rss", _hex_references(feed.rss_str(pretty=True)))
+    return [(f"{base}.atom", atom), (f"{base}.rss", _hex_references(feed.rss_str(pretty=True)))]
 
 
 _PLAIN_TEXT = re.compile(rb"<title>[^<]*</title>|<description>[^<]*</description>")
@@ -104,9 +107,27 @@ def _incident_feed(
     limit: int | None,
     html_of: dict[str, str],
 ) -> None:
-    chosen = sorted(incidents, key=lambda i: (i.latest_update.time, i.id), reverse=True)
-    if limit is not None:
-        chosen = chosen[:limit]
+    newest = lambda i: (i.latest_update.time, i.id)  # noqa: E731
+    if limit is None:
+        chosen = sorted(incidents, key=newest, reverse=True)
+    else:  # the same as sorting them all, for less
+        chosen = heapq.nlargest(limit, incidents, key=newest)
+    # What the feed shows comes from its incidents as read (and "now" when it has none).
+    key = (ctx.site_key, title, page, tuple(chosen), None if chosen else ctx.now)
+    for path, data in ctx.keep(
+        f"feed:{base}", key, lambda: _incident_feed_files(ctx, base, title, page, chosen, html_of)
+    ):
+        ctx.files.add(path, data)
+
+
+def _incident_feed_files(
+    ctx: RenderContext,
+    base: str,
+    title: str,
+    page: str,
+    chosen: list[Incident],
+    html_of: dict[str, str],
+) -> list[tuple[str, bytes]]:
     updated = max((i.latest_update.time for i in chosen), default=None)
     feed = _feed(ctx, f"{base}.atom", title, page, updated, N_("incident history"))
     # feedgen puts the most recently added entry first; add the oldest first.
@@ -122,12 +143,16 @@ def _incident_feed(
         entry.updated(incident.latest_update.time)
         # One incident stands in the history feed and in each of its components' feeds.
         if incident.id not in html_of:
-            html_of[incident.id] = incident_html(ctx, incident)
+            html_of[incident.id] = ctx.keep(
+                f"feed-html:{incident.id}",
+                (ctx.site_key, incident),
+                lambda: incident_html(ctx, incident),  # noqa: B023 - called at once
+            )
         # description() first: it also sets the Atom content, without a type; content() then
         # sets the Atom content again, declared as HTML.
         entry.description(html_of[incident.id])
         entry.content(html_of[incident.id], type="html")
-    _write(ctx, feed, base, page)
+    return _feed_files(ctx, feed, base, page)
 
 
 def render_feeds(ctx: RenderContext) -> None:
@@ -152,11 +177,21 @@ def render_feeds(ctx: RenderContext) -> None:
 
 
 def render_update_feed(ctx: RenderContext) -> None:
-    every = [
+    every = (
         (update, incident) for incident in ctx.content.incidents for update in incident.updates
-    ]
-    every.sort(key=lambda pair: (pair[0].time, pair[1].id, -pair[0].position), reverse=True)
-    chosen = every[:UPDATE_ENTRIES]
+    )
+    chosen = heapq.nlargest(
+        UPDATE_ENTRIES, every, key=lambda pair: (pair[0].time, pair[1].id, -pair[0].position)
+    )
+    # An entry shows its update and its incident's title; its anchor comes from the incident.
+    key = (ctx.site_key, tuple(chosen), None if chosen else ctx.now)
+    for path, data in ctx.keep("feed:updates", key, lambda: _update_feed_files(ctx, chosen)):
+        ctx.files.add(path, data)
+
+
+def _update_feed_files(
+    ctx: RenderContext, chosen: list[tuple[Update, Incident]]
+) -> list[tuple[str, bytes]]:
     updated = chosen[0][0].time if chosen else None
     site = ctx.site
     title = translate(site.language, N_("%(title)s - Updates"), title=site_title(site))
@@ -175,7 +210,7 @@ def render_update_feed(ctx: RenderContext) -> None:
         html = str(update_html(ctx, update))
         entry.description(html)
         entry.content(html, type="html")
-    _write(ctx, feed, "updates", "")
+    return _feed_files(ctx, feed, "updates", "")
 
 
 __all__ = ["render_feeds", "incident_html", "update_html", "escape"]

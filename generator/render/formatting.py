@@ -42,6 +42,7 @@ class Formatter:
         # Babel is slow and a site shows the same days and clock times again and again.
         self._dates: dict[date, str] = {}
         self._clock: dict[tuple[int, int], str] = {}
+        self._months: dict[tuple[int, int], str] = {}
         self._datetime_pattern = str(self.locale.datetime_formats["medium"])
 
     def local(self, moment: datetime) -> datetime:
@@ -80,7 +81,11 @@ class Formatter:
 
     def month_text(self, moment: datetime) -> str:
         """A month heading: ``November 2026``, ``novembre 2026``, ``2026年11月``."""
-        return format_skeleton("yMMMM", self.local(moment).date(), locale=self.locale)
+        day = self.local(moment).date()
+        key = (day.year, day.month)
+        if key not in self._months:
+            self._months[key] = format_skeleton("yMMMM", day, locale=self.locale)
+        return self._months[key]
 
     def duration_text(self, delta: timedelta) -> str:
         """``47 minutes``, ``2 hours, 5 minutes``, ``3 days, 4 hours``: exact to the minute."""

@@ -10,13 +10,16 @@ are no ``.mo`` files to keep up to date. ``language: pt-BR`` uses ``pt`` when th
 from __future__ import annotations
 
 import gettext
+from collections.abc import Callable
 from functools import cache
 from io import BytesIO
 from pathlib import Path
+from typing import Any, cast
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from jinja2 import Environment
+from jinja2 import Environment, pass_context
+from jinja2.runtime import Context
 
 from generator import statuses, textfile
 from generator.model import Site
@@ -92,8 +95,35 @@ def install(env: Environment, language: str) -> None:
     ``impact_words``)."""
     chosen = translations(language)
     env.install_gettext_translations(chosen, newstyle=True)  # type: ignore[attr-defined]
+    jinja_gettext = cast(Callable[..., str], env.globals["gettext"])
+    env.globals["_"] = env.globals["gettext"] = _remembering(jinja_gettext)
     env.globals["status_words"] = status_words(language)
     env.globals["impact_words"] = impact_words(language)
+
+
+def _remembering(gettext: Callable[..., str]) -> Callable[..., str]:
+    """Jinja's ``gettext`` (translate, escape, fill in), remembered for each string and values:
+    every page says "Incident history" and "%(name)s Status" with the same name, and a build
+    has thousands of pages."""
+    seen: dict[tuple[Any, ...], str] = {}
+
+    @pass_context
+    def remembered(__context: Context, __string: str, **variables: Any) -> str:
+        try:
+            # The values' types too: a str is escaped where the same text as Markup is not.
+            key = (
+                __string,
+                __context.eval_ctx.autoescape,
+                *((name, type(value), value) for name, value in variables.items()),
+            )
+            return seen[key]
+        except KeyError:
+            result = seen[key] = gettext(__context, __string, **variables)
+            return result
+        except TypeError:  # a value that cannot be a key: translate it each time
+            return gettext(__context, __string, **variables)
+
+    return remembered
 
 
 def check_language(site: Site, problems: Problems) -> None:

@@ -22,6 +22,18 @@ from generator.render.i18n import N_, site_title, status_words, translate
 
 def render_calendar(ctx: RenderContext) -> None:
     """Write ``maintenance.ics``, windows in start order."""
+    maintenance = sorted(
+        (i for i in ctx.content.incidents if i.is_maintenance),
+        key=lambda i: (i.maintenance_start, i.id),
+    )
+    # Everything in it comes from the site and the maintenance windows as read.
+    key = (ctx.site_key, tuple(maintenance))
+    ctx.files.add(
+        "maintenance.ics", ctx.keep("maintenance.ics", key, lambda: _calendar(ctx, maintenance))
+    )
+
+
+def _calendar(ctx: RenderContext, maintenance: list[Incident]) -> bytes:
     site = ctx.site
     calendar = Calendar()
     calendar.add("prodid", f"-//statusgen {__version__}//{site.name} maintenance//EN")
@@ -37,13 +49,9 @@ def render_calendar(ctx: RenderContext) -> None:
         translate(site.language, N_("Scheduled maintenance of %(name)s"), name=site.name),
     )
     calendar.add("x-published-ttl", "PT1H")
-    maintenance = sorted(
-        (i for i in ctx.content.incidents if i.is_maintenance),
-        key=lambda i: (i.maintenance_start, i.id),
-    )
     for incident in maintenance:
         calendar.add_component(maintenance_event(ctx, incident))
-    ctx.files.add("maintenance.ics", calendar.to_ical())
+    return bytes(calendar.to_ical())
 
 
 def event_uid(ctx: RenderContext, incident: Incident) -> str:
@@ -92,7 +100,11 @@ def _description(ctx: RenderContext, incident: Incident, url: str) -> str:
     after = ctx.facts.of(incident).update_statuses
     for update, status in reversed(list(zip(incident.updates, after, strict=True))):
         when = ctx.fmt.datetime_text(update.time)
-        lines += [f"{words[status]} ({when})", plain_text(update.body), ""]
+        lines += [
+            f"{words[status]} ({when})",
+            update.plain if update.plain is not None else plain_text(update.body),
+            "",
+        ]
     lines.append(url)
     # Babel's narrow no-break space (before "PM") shows as a box or "?" in some calendars.
     return "\n".join(lines).replace("\u202f", " ")

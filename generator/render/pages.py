@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from itertools import groupby
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 from xml.etree import ElementTree
@@ -13,8 +15,10 @@ from xml.etree import ElementTree
 from jinja2 import TemplateSyntaxError
 
 from generator.model import Incident
+from generator.output import write_file
 from generator.problems import ContentError, Problem
-from generator.render.context import RenderContext, render_page, render_template
+from generator.render.context import RenderContext, render_page, render_template, render_tried
+from generator.render.memo import PageMemo
 from generator.render.theme import static_files, template_names, template_problem
 
 HISTORY_PAGE_SIZE = 100  # incidents per history page
@@ -120,9 +124,11 @@ def home_jobs(ctx: RenderContext) -> list[PageJob]:
     ]
 
 
-def try_theme(ctx: RenderContext) -> list[Problem]:
+def try_theme(ctx: RenderContext, memo: PageMemo | None = None) -> list[Problem]:
     """Compile every template of the site's theme and render one page of each kind, so that
-    ``check`` finds a broken template (an override, say) at its file and line."""
+    ``check`` finds a broken template (an override, say) at its file and line. With ``memo``,
+    a kind whose every page is kept from the last build (the same inputs, the same templates)
+    renders as it did then, and is not tried."""
     problems = []
     for name in template_names(ctx.env):
         try:
@@ -132,7 +138,9 @@ def try_theme(ctx: RenderContext) -> list[Problem]:
     if problems:  # the pages would only fail again at the same lines
         return [p for p in problems if p is not None]
     kinds: dict[tuple[str, bool], PageJob] = {}
-    for job in [*home_jobs(ctx), ("embed.js", "embed.js", {}), *page_jobs(ctx)]:
+    jobs = page_jobs(ctx) if memo is None else memo.stale(ctx, page_jobs(ctx))
+    tried_jobs = {id(job) for job in jobs}
+    for job in [*home_jobs(ctx), ("embed.js", "embed.js", {}), *jobs]:
         template, _, values = job
         # An incident and a maintenance, a component and a group: each is a kind of its own.
         incident, component = values.get("incident"), values.get("component")
@@ -141,25 +149,44 @@ def try_theme(ctx: RenderContext) -> list[Problem]:
         )
         kinds.setdefault((template, special), job)
     found: dict[tuple[str, int, str], Problem] = {}
-    for template, path, values in kinds.values():
+    for job in kinds.values():
+        template, path, values = job
         try:
-            render_page(ctx, template, path, **values)
+            if memo is not None and id(job) in tried_jobs:
+                memo.render_one(ctx, job)
+            else:
+                ctx.tried[path] = (ctx.upstream, render_page(ctx, template, path, **values))
         except ContentError as exc:
             found.update({(p.path, p.line, p.message): p for p in exc.problems})
     return list(found.values())
 
 
 def page_jobs(ctx: RenderContext) -> list[PageJob]:
-    """The site's many pages: one per component, per history page and per incident."""
-    return [*component_jobs(ctx), *history_jobs(ctx), *incident_jobs(ctx)]
+    """The site's many pages: one per component, per history page and per incident (worked
+    out once per build: the theme's trial and the build both ask)."""
+    if ctx.page_jobs is None:
+        ctx.page_jobs = [*component_jobs(ctx), *history_jobs(ctx), *incident_jobs(ctx)]
+    return ctx.page_jobs
 
 
 def render_jobs(ctx: RenderContext, jobs: list[PageJob], start: int, stop: int) -> list[Page]:
     """``jobs[start:stop]`` rendered: (output path, page)."""
     return [
-        (path, render_page(ctx, template, path, **values))
+        (path, render_tried(ctx, template, path, **values))
         for template, path, values in jobs[start:stop]
     ]
+
+
+def write_jobs(
+    ctx: RenderContext, jobs: list[PageJob], staging: Path, start: int, stop: int
+) -> list[Page]:
+    """``jobs[start:stop]`` rendered and written into the staging folder at once, so that no
+    process holds them all (the paths were claimed beforehand)."""
+    made: set[Path] = set()
+    for index in range(start, stop):
+        for path, page in render_jobs(ctx, jobs, index, index + 1):
+            write_file(staging, path, page.encode("utf-8"), made)
+    return []
 
 
 def incident_jobs(ctx: RenderContext) -> list[PageJob]:
@@ -172,15 +199,13 @@ def incident_jobs(ctx: RenderContext) -> list[PageJob]:
 def component_jobs(ctx: RenderContext) -> list[PageJob]:
     jobs = []
     for component in ctx.site.all_components:
-        listed = sorted(
-            ctx.facts.incidents_of(component.id),
-            key=lambda i: (ctx.facts.shown_start(i), i.id),
-            reverse=True,
-        )
+        every = ctx.facts.incidents_of(component.id)
         values = {
             "component": component,
-            "incident_total": len(listed),
-            "incidents": listed[:COMPONENT_PAGE_INCIDENTS],
+            "incident_total": len(every),
+            "incidents": heapq.nlargest(  # the same as sorting them all, for less
+                COMPONENT_PAGE_INCIDENTS, every, key=lambda i: (ctx.facts.shown_start(i), i.id)
+            ),
         }
         jobs.append(("component.html", f"components/{component.id}/index.html", values))
     return jobs
@@ -210,11 +235,16 @@ def history_jobs(ctx: RenderContext) -> list[PageJob]:
 
 def render_sitemap(ctx: RenderContext) -> None:
     """sitemap.xml: every page's public URL (the 404 page is not a page to index)."""
+    pages = [page for page in ctx.files.paths() if page.endswith("index.html")]
+    key = (ctx.site.url, tuple(pages))
+    ctx.files.add("sitemap.xml", ctx.keep("sitemap.xml", key, lambda: _sitemap(ctx, pages)))
+
+
+def _sitemap(ctx: RenderContext, pages: list[str]) -> bytes:
     urlset = ElementTree.Element("urlset", xmlns="http://www.sitemaps.org/schemas/sitemap/0.9")
-    for page in ctx.files.paths():
-        if page.endswith("index.html"):
-            url = ElementTree.SubElement(urlset, "url")
-            ElementTree.SubElement(url, "loc").text = ctx.absolute(page.removesuffix("index.html"))
+    for page in pages:
+        url = ElementTree.SubElement(urlset, "url")
+        ElementTree.SubElement(url, "loc").text = ctx.absolute(page.removesuffix("index.html"))
     ElementTree.indent(urlset)
     xml = ElementTree.tostring(urlset, encoding="UTF-8", xml_declaration=True)
-    ctx.files.add("sitemap.xml", xml + b"\n")
+    return xml + b"\n"
