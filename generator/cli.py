@@ -13,7 +13,6 @@ import sys
 import traceback
 from collections.abc import Sequence
 from datetime import datetime
-from importlib import metadata
 from pathlib import Path
 
 from generator import __version__
@@ -217,6 +216,8 @@ DEBUG_HELP = "on an internal error, print the traceback (for a bug report)"
 
 def issues_url() -> str:
     """The issue tracker, as the installed package's metadata names it."""
+    from importlib import metadata  # only on an internal error: every command starts faster
+
     try:
         for entry in metadata.metadata("statusgen").get_all("Project-URL") or []:
             label, _, url = entry.partition(",")

@@ -12,7 +12,7 @@ import re
 import subprocess
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from importlib import metadata, resources
+from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -57,6 +57,8 @@ def install_source(distribution: str = "statusgen") -> InstallSource:
     remote at the commit checked out; anything else local cannot be reached from CI. Without
     ``direct_url.json`` the package came from an index (PyPI): the released version.
     """
+    from importlib import metadata  # only for init: every other command starts faster
+
     try:
         text = metadata.distribution(distribution).read_text("direct_url.json")
         origin = json.loads(text) if text else None
