@@ -21,7 +21,7 @@ from generator.model import (
     SmtpSettings,
     Upstream,
 )
-from generator.problems import Problems, quoted
+from generator.problems import ContentError, Problems, quoted
 from generator.textfile import unicode_name
 from generator.times import FIRST_YEAR, LAST_YEAR, TimeError, iana_zone, parse_duration
 
@@ -74,6 +74,16 @@ def site_timezone(source: Path) -> ZoneInfo:
         return iana_zone(yamlfile.as_text(data.get("timezone") or "UTC"))
     except (OSError, ValueError, AttributeError, ZoneInfoNotFoundError):
         return ZoneInfo("UTC")
+
+
+def require_site(source: Path) -> Site:
+    """The site at ``source`` for a command that needs nothing else read first (the writing
+    commands, notify); a site.yaml with errors is a :class:`ContentError` listing them."""
+    problems = Problems()
+    site = load_site(source, problems)
+    if site is None:
+        raise ContentError(problems.sorted())
+    return site
 
 
 def load_site(source: Path, problems: Problems) -> Site | None:

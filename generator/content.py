@@ -608,7 +608,7 @@ def _warn_swallowed(
     for token in tokens:
         if token.type != "fence" or token.level != 0 or token.map is None:
             continue
-        if fence_closed(token, lines):
+        if _fence_closed(token, lines):
             continue
         for offset, text in enumerate(token.content.split("\n")):
             found = _HEADING_IN_CODE.fullmatch(text)
@@ -630,7 +630,7 @@ def reads_as_update_heading(text: str) -> bool:
     return match is not None and re.search(r"\d", match["time"]) is not None
 
 
-def fence_closed(token: Token, lines: list[str]) -> bool:
+def _fence_closed(token: Token, lines: list[str]) -> bool:
     """Whether the code fence ``token`` of the text of ``lines`` is closed by a line of its
     own (an open one runs to the end of the text)."""
     assert token.map is not None
@@ -665,7 +665,8 @@ def contain_text(text: str, demote: bool = False) -> Contained:
     changes: list[tuple[int, str]] = []
     for _ in range(len(lines) + 1):  # escaping a line can make the next a heading's underline
         changed = False
-        for token in parse_blocks("\n".join(lines))[0]:
+        tokens, _ = parse_blocks("\n".join(lines))
+        for index, token in enumerate(tokens):
             if token.type != "heading_open" or token.level != 0 or token.map is None:
                 continue
             if token.tag not in ("h1", "h2"):
@@ -674,7 +675,7 @@ def contain_text(text: str, demote: bool = False) -> Contained:
             if not token.markup.startswith("#"):  # text over a line of = or -
                 at = stop - 1
                 change = "a line of dashes under text would make a heading; it is kept as text"
-            elif demote and not reads_as_update_heading(_inline(lines[start])):
+            elif demote and not reads_as_update_heading(tokens[index + 1].content):
                 line = lines[start]
                 hashes = line.index("#")
                 lines[start] = line[:hashes] + "###" + line[hashes:].lstrip("#")
@@ -701,10 +702,6 @@ def contain_text(text: str, demote: bool = False) -> Contained:
                 "the text would run over the updates below it; close its code blocks and lists"
             )
     return Contained(contained, changes)
-
-
-def _inline(line: str) -> str:
-    return line.strip().lstrip("#").strip()
 
 
 def _swallows(text: str) -> bool:

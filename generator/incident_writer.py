@@ -32,11 +32,13 @@ except ImportError:  # Windows: writers are not serialized there
     fcntl = None  # type: ignore[assignment]
 
 from generator import derive, statuses, textfile
-from generator.config import ID_PATTERN, load_site
+from generator.config import ID_PATTERN, require_site
 from generator.content import (
-    HEADING_PATTERN,
+    Contained,
     FrontMatter,
     FrontMatterError,
+    UncontainedText,
+    contain_text,
     incidents_dir,
     load_content,
     load_incident,
@@ -45,7 +47,6 @@ from generator.content import (
     split_front_matter,
 )
 from generator.derive import Facts, compute_facts
-from generator.markdown import parse_blocks
 from generator.model import Incident, Site, Update
 from generator.parallel import Workers
 from generator.problems import ContentError, Problem, Problems, UsageError, display_path
@@ -313,14 +314,6 @@ def _message_for(
 # -- reading what the writer typed -------------------------------------------------------------
 
 
-def load_site_for_edit(source: Path) -> Site:
-    problems = Problems()
-    site = load_site(source, problems)
-    if site is None:
-        raise ContentError(problems.sorted())
-    return site
-
-
 def parse_components(
     specs: Sequence[str], site: Site, impact: str | None, maintenance: bool
 ) -> list[tuple[str, str | None]]:
@@ -417,19 +410,12 @@ def _yaml_scalar(text: str) -> str:
     return dumped.removesuffix("...\n").strip()
 
 
-class Message(NamedTuple):
-    """A writer's text made ready to be an update's text, and what was changed to make it so."""
-
-    text: str
-    changes: list[tuple[int, str]]  # (1-based line of the text, what was done there)
-
-
-def prepare_message(message: str) -> Message:
+def prepare_message(message: str) -> Contained:
     """The writer's text as an update's text: its line ends made ``\n``; refused if empty or if
     it holds a character that cannot be published; and unable to end its own update or to
-    change the ones below it. An unclosed code fence is closed (else every earlier update would
-    become code), a line that reads as an update heading is escaped (else it would post a
-    backdated update), and another level-1 or level-2 heading becomes a level-3 one."""
+    change the ones below it (:func:`generator.content.contain_text`): an unclosed code fence
+    is closed, a line that reads as an update heading is escaped, and another level-1 or
+    level-2 heading becomes a level-3 one."""
     text = re.sub(r"\r\n?", "\n", message).strip("\n").rstrip()
     if not text.strip():
         raise UsageError(
@@ -439,46 +425,10 @@ def prepare_message(message: str) -> Message:
     found = textfile.find_forbidden(text)
     if found:
         raise UsageError(f"the message: line {found[0]}: {found[1]}; nothing was written")
-    lines = text.split("\n")
-    changes: list[tuple[int, str]] = []
-    tokens, _ = parse_blocks(text)
-    for index, token in enumerate(tokens):
-        if token.level != 0 or token.map is None:
-            continue
-        start, stop = token.map
-        if token.type == "heading_open" and token.tag in ("h1", "h2"):
-            if token.markup.startswith("#"):
-                line = lines[start]
-                hashes = line.index("#")
-                if _reads_as_update_heading(tokens[index + 1].content):
-                    lines[start] = line[:hashes] + "\\" + line[hashes:]
-                    changes.append((start + 1, "it read as an update heading, so it is text"))
-                else:
-                    rest = line[hashes:].lstrip("#")
-                    lines[start] = line[:hashes] + "###" + rest
-                    changes.append((start + 1, "headings inside an update start at ###"))
-            else:  # text over a line of = or -: escape the line, which keeps it as text
-                underline = stop - 1
-                line = lines[underline]
-                at = len(line) - len(line.lstrip())
-                lines[underline] = line[:at] + "\\" + line[at:]
-                changes.append((underline + 1, "a line of dashes under text is kept as text"))
-        elif token.type == "fence" and not _fence_closed(token.markup, lines, start, stop):
-            lines.append(token.markup)
-            changes.append((len(lines), "the code block was not closed, so it is closed here"))
-    return Message("\n".join(lines), changes)
-
-
-def _reads_as_update_heading(text: str) -> bool:
-    """``2026-11-20 14:05 — Resolved``: a time (some digits), a separator and a word."""
-    match = HEADING_PATTERN.match(text.strip())
-    return match is not None and re.search(r"\d", match["time"]) is not None
-
-
-def _fence_closed(markup: str, lines: list[str], start: int, stop: int) -> bool:
-    """Whether the code fence opened at ``lines[start]`` is closed by its last line."""
-    closing = re.compile(" {0,3}" + re.escape(markup[0]) + "{" + str(len(markup)) + r",}[ \t]*")
-    return stop - 1 > start and closing.fullmatch(lines[stop - 1]) is not None
+    try:
+        return contain_text(text, demote=True)
+    except UncontainedText as exc:
+        raise UsageError(f"the message: {exc}; nothing was written") from None
 
 
 # -- text surgery ------------------------------------------------------------------------------
@@ -550,16 +500,15 @@ def set_front_matter_key(text: str, path: Path, key: str, value: str | None) -> 
 _LINE_END = re.compile(r"\r\n|\r|\n")
 
 
-class Inserted(NamedTuple):
-    """A text with a new update in it, and where the update's message lies in it."""
+class Span(NamedTuple):
+    """Where the writer's message lies in a text about to be written."""
 
-    text: str
     message_line: int  # the message's first line (1-based)
     message_lines: int  # its number of lines
     shift: int  # how many lines the text below it moved down
 
 
-def insert_update(text: str, path: Path, heading: str, message: str) -> Inserted:
+def insert_update(text: str, path: Path, heading: str, message: str) -> tuple[str, Span]:
     """Put a new update right under the front matter, above the first existing one, with the
     file's own line ending."""
     parts = _split(text, path)
@@ -571,13 +520,12 @@ def insert_update(text: str, path: Path, heading: str, message: str) -> Inserted
     block = nl + heading + nl + message.replace("\n", nl) + nl
     if rest.strip() and not rest.startswith(("\n", "\r")):
         block += nl
-    message_lines = message.count("\n") + 1
-    return Inserted(
-        head + block + rest,
+    span = Span(
         message_line=parts.closing_line + 4,  # after the fence, a blank line and the heading
-        message_lines=message_lines,
+        message_lines=message.count("\n") + 1,
         shift=len(textfile.split_lines(block)),
     )
+    return head + block + rest, span
 
 
 # -- the edits ---------------------------------------------------------------------------------
@@ -680,14 +628,6 @@ def _write(path: Path, data: bytes, before: bytes | None) -> None:
         Path(temporary).unlink(missing_ok=True)
 
 
-class Span(NamedTuple):
-    """Where the writer's message lies in a text about to be written (see :class:`Inserted`)."""
-
-    message_line: int
-    message_lines: int
-    shift: int
-
-
 def _commit(
     site: Site,
     path: Path,
@@ -782,7 +722,7 @@ def new_incident(
     edit_message: MessageEditor | None = None,
 ) -> Written:
     """Start an incident: a new file with its first update."""
-    site = load_site_for_edit(source)
+    site = require_site(source)
     title = _title(
         title, "statusgen new 'Elevated error rates on the API' --component api=partial_outage"
     )
@@ -824,7 +764,7 @@ def _create(
     day: date,
     title: str,
     head: list[str],
-    message: Message,
+    message: Contained,
     now: datetime,
 ) -> Written:
     """Write a new incident file: ``head`` (its front matter and first heading), then the
@@ -846,7 +786,7 @@ def post_update(
     edit_message: MessageEditor | None = None,
 ) -> Written:
     """Add an update at the top of an incident; set ``next_update``, or remove a stale one."""
-    site = load_site_for_edit(source)
+    site = require_site(source)
     path = find_incident(source, incident_id)
     current = _load_existing(path, site)
     status = parse_status(status, current.is_maintenance)
@@ -893,11 +833,8 @@ def _post(
             "next_update",
             format_time(promise, site) if promise else None,
         )
-        inserted = insert_update(text, path, heading, prepared.text)
-        span = Span(inserted.message_line, inserted.message_lines, inserted.shift)
-        return _commit(
-            site, path, inserted.text, now, span, before, current, changes=prepared.changes
-        )
+        text, span = insert_update(text, path, heading, prepared.text)
+        return _commit(site, path, text, now, span, before, current, changes=prepared.changes)
 
 
 def resolve_incident(
@@ -908,7 +845,7 @@ def resolve_incident(
     edit_message: MessageEditor | None = None,
 ) -> Written:
     """Resolve an incident (``Completed`` for a maintenance) and drop its ``next_update``."""
-    site = load_site_for_edit(source)
+    site = require_site(source)
     path = find_incident(source, incident_id)
     current = _load_existing(path, site)
     if not current.is_maintenance and derive.incident_status(current) in FINISHED:
@@ -936,7 +873,7 @@ def new_maintenance(
     edit_message: MessageEditor | None = None,
 ) -> Written:
     """Announce a maintenance window: a new file with a ``Scheduled`` update."""
-    site = load_site_for_edit(source)
+    site = require_site(source)
     title = _title(
         title,
         "statusgen maintenance 'Database upgrade' --start '2026-11-25 02:00' "

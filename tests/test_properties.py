@@ -349,9 +349,9 @@ def test_any_sequence_of_writes_keeps_every_update_in_order(
     ``maintenance`` with any text: each command writes or refuses (writing nothing); the file
     keeps every byte of its updates; and the site shows exactly the updates written, newest
     first, each as it was written."""
+    from generator.config import require_site
     from generator.content import read_incident
     from generator.incident_writer import (
-        load_site_for_edit,
         new_incident,
         new_maintenance,
         post_update,
@@ -363,7 +363,7 @@ def test_any_sequence_of_writes_keeps_every_update_in_order(
     original = original.decode().replace("\n", newline).encode()
     with site_folder(SITE_YAML.encode(), {"it": original}) as root:
         folder = root / "content" / "incidents"
-        site = load_site_for_edit(root)
+        site = require_site(root)
 
         def updates(name: str) -> list[tuple[str, str]]:
             incident, problems = read_incident(folder / f"{name}.md", site)

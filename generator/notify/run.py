@@ -18,7 +18,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from generator.config import load_site, url_problem
+from generator.config import require_site, url_problem
 from generator.model import NotifyChannel, Site
 from generator.notify import messages
 from generator.notify.delivery import (
@@ -41,7 +41,7 @@ from generator.notify.published import (
     read_site,
     save_previous,
 )
-from generator.problems import ContentError, Problems, UsageError, display_path
+from generator.problems import UsageError, display_path
 from generator.render.notifications import PATH
 
 EXIT_OK, EXIT_FAILED = 0, 1
@@ -60,15 +60,6 @@ class Secrets:
 
     def values(self) -> list[str]:
         return [v for v in (self.url, self.host, self.username, self.password) if v]
-
-
-def load_channels(source: Path) -> Site:
-    """The site's configuration; :class:`ContentError` lists its problems."""
-    problems = Problems()
-    site = load_site(source, problems)
-    if site is None:
-        raise ContentError(problems.sorted())
-    return site
 
 
 def read_secrets(
@@ -172,7 +163,7 @@ def notify(
     :class:`UsageError`; problems in site.yaml raise :class:`ContentError`.
     """
     environ = os.environ if environ is None else environ
-    site = load_channels(source)
+    site = require_site(source)
     try:
         current = read_site(site_dir)
     except NotReadable as exc:
@@ -301,7 +292,7 @@ def save(
     later ``notify --previous folder`` stops on it."""
     environ = os.environ if environ is None else environ
     sources = list(previous)
-    site = load_channels(source)
+    site = require_site(source)
     where = display_path(folder)
     try:
         if not site.notify:
