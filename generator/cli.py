@@ -261,7 +261,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if extra:
         _refuse_extra_words(parser, args, argv, extra)
     try:
-        return int(args.func(args))
+        status = int(args.func(args))
+        sys.stdout.flush()  # here, where a reader that went away is caught below
+        return status
     except ContentError as exc:
         report(exc.problems)
         # check never writes; the other commands say that their failure wrote nothing.
@@ -273,6 +275,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # the reader went away (statusgen ... | head): stop quietly
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())  # so that flushing at exit raises nothing more
+        return 128 + 13  # as a shell reports a command ended by SIGPIPE
     except OSError as exc:  # a fault of the machine: a full disk, a read-only folder
         where = f"{display_path(Path(exc.filename))}: " if exc.filename else ""
         print(f"{where}error: {exc.strerror or exc}", file=sys.stderr)

@@ -968,3 +968,21 @@ def test_a_theme_template_that_fails_as_it_renders_is_a_problem_at_its_line(
         "statusgen: 1 error, 0 warnings; nothing was written",
     ]
     assert not (tmp_path / "out").exists()
+
+
+def test_a_reader_that_goes_away_ends_the_command_quietly(make_site: MakeSite) -> None:
+    """``statusgen check | head -1``: the pipe closes early; no traceback, no error line."""
+    site = make_site({"x": INCIDENT})
+    reader, writer = os.pipe()
+    os.close(reader)  # nobody will read: the first write fails with EPIPE
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "check", "--source", str(site)],
+        stdout=writer,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    os.close(writer)
+    assert result.returncode == 141
+    assert result.stderr == ""
