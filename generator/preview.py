@@ -34,7 +34,7 @@ from urllib.parse import parse_qs, unquote, urlsplit
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from generator.build import Memory, build_in_memory
+from generator.build import Memory, build_in_memory, collector_paused
 from generator.config import load_site
 from generator.problems import ContentError, Problem, Problems, UsageError
 from generator.upstream import UpstreamCache
@@ -103,10 +103,9 @@ class Preview:
         # The collector would scan everything the preview keeps, again and again, while a
         # build makes its many short-lived objects: it waits until the new site is served
         # (:meth:`tidy`).
-        collecting = gc.isenabled()
-        gc.disable()
         try:
-            _, files = build_in_memory(self.source, self.now(), self.memory, self.offline)
+            with collector_paused():
+                _, files = build_in_memory(self.source, self.now(), self.memory, self.offline)
             errors = []
         except ContentError as exc:
             errors = [p.format() for p in exc.problems if p.severity == "error"]
@@ -114,9 +113,6 @@ class Preview:
             errors = [f"error: {exc}"]
         except Exception as exc:  # a broken theme template, say: show it, keep serving
             errors = [_describe(exc)]
-        finally:
-            if collecting:
-                gc.enable()
         with self.changed:
             if files is not None:
                 self.files = files

@@ -83,6 +83,11 @@ class RenderContext:
         return (self.site, tuple(self.site.by_id.values()))
 
     @cached_property
+    def site_title(self) -> str:
+        """The site's title ("<name> Status" in its language): pages show it several times."""
+        return i18n.site_title(self.site)
+
+    @cached_property
     def fmt(self) -> Formatter:
         return Formatter(self.site.timezone, self.site.language)
 
@@ -183,6 +188,7 @@ def render_page(
     depth = path.count("/")
     values.setdefault("root", "../" * depth or "./")
     values.setdefault("inline_assets", False)  # link the shared assets (SHARED_ASSETS)
+    values.setdefault("site_title", ctx.site_title)
     try:
         return ctx.env.get_template(template).render(
             site=ctx.site,

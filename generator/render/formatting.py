@@ -43,6 +43,8 @@ class Formatter:
         self._dates: dict[date, str] = {}
         self._clock: dict[tuple[int, int], str] = {}
         self._months: dict[tuple[int, int], str] = {}
+        self._durations: dict[int, str] = {}
+        self._times: dict[datetime, Markup] = {}
         self._datetime_pattern = str(self.locale.datetime_formats["medium"])
 
     def local(self, moment: datetime) -> datetime:
@@ -90,6 +92,11 @@ class Formatter:
     def duration_text(self, delta: timedelta) -> str:
         """``47 minutes``, ``2 hours, 5 minutes``, ``3 days, 4 hours``: exact to the minute."""
         minutes = max(int(delta.total_seconds() // 60), 0)
+        if minutes not in self._durations:
+            self._durations[minutes] = self._minutes_text(minutes)
+        return self._durations[minutes]
+
+    def _minutes_text(self, minutes: int) -> str:
         days, rest = divmod(minutes, 24 * 60)
         hours, minutes = divmod(rest, 60)
         # A huge threshold makes Babel keep the unit we give (no "0.5 weeks", no "2 months").
@@ -124,6 +131,11 @@ class Formatter:
 
     def time_element(self, moment: datetime, text: str | None = None) -> Markup:
         """``<time datetime="...">`` holding the moment in the site's zone."""
+        if text is None:  # a page shows the same moments again and again (updates' times)
+            made = self._times.get(moment)
+            if made is None:
+                made = self._times[moment] = self.time_element(moment, self.datetime_text(moment))
+            return made
+        # An ISO 8601 time is digits, "-", ":", "+" and "T": nothing to escape.
         iso = self.local(moment).isoformat(timespec="seconds")
-        shown = text if text is not None else self.datetime_text(moment)
-        return Markup('<time datetime="{}">{}</time>').format(iso, escape(shown))
+        return Markup(f'<time datetime="{iso}">{escape(text)}</time>')

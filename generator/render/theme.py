@@ -113,6 +113,9 @@ def make_environment(
         keep_trailing_newline=True,
         extensions=["jinja2.ext.i18n"],
         bytecode_cache=template_cache,
+        # One environment per build: its templates are read once, never looked at again
+        # (checking every template's file on every page cost three stat calls a page).
+        auto_reload=False,
     )
     return env
 
