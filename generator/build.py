@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import importlib
 import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, replace
@@ -23,7 +24,7 @@ from generator import derive
 from generator.config import load_site
 from generator.content import IncidentCache, incidents_dir, load_content
 from generator.derive import Facts, FactsCache, compute_facts
-from generator.model import Content
+from generator.model import Content, Site
 from generator.output import OutputConflict, SiteFiles, guard_output
 from generator.parallel import IN_PROCESS, Workers
 from generator.problems import ContentError, Problem, Problems
@@ -31,27 +32,40 @@ from generator.render import (
     api,
     badges,
     embed,
-    feeds,
     hosting,
     i18n,
-    ics,
     notifications,
     pages,
     uptime_api,
 )
-from generator.render.context import RenderContext, Renderer
+from generator.render.context import RenderContext, Renderer, compile_theme
 from generator.render.memo import Kept, PageMemo
 from generator.render.theme import TemplateCache, check_theme, inside
 
 if TYPE_CHECKING:  # the network code is loaded only for a site with upstream providers
     from generator.upstream import UpstreamCache, UpstreamStatus
 
+
+def _imported_later(module: str, name: str) -> Renderer:
+    """A renderer whose module, with the libraries it needs (feedgen and lxml, icalendar), is
+    imported once a build has started: while the workers read the incident files (see
+    :func:`_meanwhile`), not before them, as statusgen starts."""
+
+    def renderer(ctx: RenderContext) -> None:
+        getattr(importlib.import_module(module), name)(ctx)
+
+    renderer.__name__ = renderer.__qualname__ = name
+    return renderer
+
+
+_IMPORTED_LATER = ("generator.render.feeds", "generator.render.ics")
+
 # The renderers, in the order this process runs them; each writes one family of files.
 RENDERERS: list[Renderer] = [
     pages.render_pages,
-    feeds.render_feeds,
+    _imported_later("generator.render.feeds", "render_feeds"),
     api.render_api,
-    ics.render_calendar,
+    _imported_later("generator.render.ics", "render_calendar"),
     badges.render_badges,
     embed.render_embed,
     hosting.render_hosting,
@@ -106,7 +120,10 @@ def check(
             raise ContentError(problems.sorted())
     if _check_links(source, problems):  # not read: its problems could quote what it links to
         raise ContentError(problems.sorted())
-    content = load_content(site, problems, cache, workers)
+    template_cache = template_cache if template_cache is not None else TemplateCache()
+    content = load_content(
+        site, problems, cache, workers, partial(_meanwhile, site, template_cache)
+    )
     facts = compute_facts(content, now, facts_cache)
     derive.check_promises(facts, problems)
     context = RenderContext(content, facts, now, SiteFiles(), template_cache)
@@ -114,6 +131,14 @@ def check(
     if problems.errors or (strict and problems.warnings):
         raise ContentError(problems.sorted())
     return Checked(content, facts, problems.sorted(), context)
+
+
+def _meanwhile(site: Site, template_cache: TemplateCache) -> None:
+    """What this process does while the workers read the incident files: compile the theme's
+    templates and import the renderers' libraries, each needed soon after."""
+    compile_theme(site, template_cache)
+    for module in _IMPORTED_LATER:
+        importlib.import_module(module)
 
 
 def _check_links(source: Path, problems: Problems) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
@@ -109,9 +110,10 @@ def load_content(
     problems: Problems,
     cache: IncidentCache | None = None,
     workers: Workers = IN_PROCESS,
+    meanwhile: Callable[[], object] | None = None,
 ) -> Content:
     """Read every incident file of the site; problems go to ``problems``. ``workers`` read
-    the files; ``cache`` learns what they read."""
+    the files, while this process runs ``meanwhile()``; ``cache`` learns what they read."""
     folder = incidents_dir(site.source)
     paths = []
     if folder.is_dir():
@@ -135,7 +137,7 @@ def load_content(
 
     incidents = []
     # A worker's cache is its own copy: what it learned comes back, and is learned here.
-    results = workers.map(read, len(paths))
+    results = workers.map(read, len(paths), meanwhile)
     for path, ((incident, found), learned) in zip(paths, results, strict=True):
         if incident is not None:
             incidents.append(incident)

@@ -92,9 +92,17 @@ class Workers:
         ``before_fork`` works out what every worker would otherwise work out again."""
         return Pending(task, items, self.count if items >= MIN_ITEMS else 1, before_fork)
 
-    def map(self, task: Callable[[int, int], list[T]], items: int) -> list[T]:
-        """The results of ``task(start, stop)`` over ``range(items)``, in order."""
+    def map(
+        self,
+        task: Callable[[int, int], list[T]],
+        items: int,
+        meanwhile: Callable[[], object] | None = None,
+    ) -> list[T]:
+        """The results of ``task(start, stop)`` over ``range(items)``, in order; this
+        process runs ``meanwhile()`` while the workers work (before them, with none)."""
         with self.start(task, items) as pending:
+            if meanwhile is not None:
+                meanwhile()
             return pending.results()
 
 

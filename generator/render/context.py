@@ -93,11 +93,7 @@ class RenderContext:
 
     @cached_property
     def env(self) -> Environment:
-        env = make_environment(self.site.source, self.site.theme, self.template_cache)
-        i18n.install(env, self.site.language)
-        env.globals["status_icon"] = status_icon
-        env.globals["status_shape"] = statuses.shape
-        return env
+        return theme_environment(self.site, self.template_cache)
 
     def html(self, update: Update) -> Markup:
         """An update's text as the safe HTML the reader made of it (content.py)."""
@@ -162,6 +158,27 @@ class RenderContext:
 
 
 Renderer = Callable[[RenderContext], None]
+
+
+def theme_environment(site: Site, template_cache: TemplateCache | None = None) -> Environment:
+    """The Jinja environment of the site's theme, in the site's language."""
+    env = make_environment(site.source, site.theme, template_cache)
+    i18n.install(env, site.language)
+    env.globals["status_icon"] = status_icon
+    env.globals["status_shape"] = statuses.shape
+    return env
+
+
+def compile_theme(site: Site, template_cache: TemplateCache) -> None:
+    """Compile every template of the site's theme into ``template_cache`` ahead of the build
+    that uses it (while the incident files are read). A template that does not compile is
+    left for :func:`generator.render.pages.try_theme`, which reports it at its line."""
+    env = theme_environment(site, template_cache)
+    for name in template_names(env):
+        try:
+            env.get_template(name)
+        except Exception:  # noqa: BLE001 - reported by try_theme, at its file and line
+            continue
 
 
 def _icon(sprite: str, shape: str) -> Markup:

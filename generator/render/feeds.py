@@ -39,13 +39,12 @@ def status_label(ctx: RenderContext, update: Update) -> str:
 def update_html(ctx: RenderContext, update: Update) -> Markup:
     """``<p><small>time</small> — <strong>Status</strong> - text</p>``: Statuspage's form, with a
     separator that survives a bridge stripping the tags ("4:10 PM CET — Identified - ...")."""
-    lead = Markup("<small>{}</small> — <strong>{}</strong> - ").format(
-        ctx.fmt.datetime_text(update.time), status_label(ctx, update)
-    )
-    body = ctx.html(update)
+    when, status = escape(ctx.fmt.datetime_text(update.time)), escape(status_label(ctx, update))
+    lead = f"<small>{when}</small> — <strong>{status}</strong> - "
+    body = update.html  # safe HTML already (content.py)
     if body.startswith("<p>"):
-        return Markup("<p>") + lead + Markup(body[3:])
-    return Markup("<p>") + lead + Markup("</p>") + body
+        return Markup(f"<p>{lead}{body[3:]}")
+    return Markup(f"<p>{lead}</p>{body}")
 
 
 def incident_html(ctx: RenderContext, incident: Incident) -> str:
