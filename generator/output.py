@@ -147,7 +147,7 @@ class SiteFiles:
         paths = [path for path in self.paths() if self._files[path] is not None]
 
         def write(start: int, stop: int) -> list[None]:
-            made: set[Path] = set()
+            made: set[str] = set()
             for path in paths[start:stop]:
                 data = self._files[path]
                 assert data is not None
@@ -158,13 +158,27 @@ class SiteFiles:
         workers.map(write, len(paths))
 
 
-def write_file(staging: Path, path: str, data: bytes, made: set[Path]) -> None:
-    """One output file into the staging folder; ``made``: folders known to exist already."""
-    target = staging / path
-    if target.parent not in made:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        made.add(target.parent)
-    target.write_bytes(data)
+# Windows would otherwise turn each "\n" written into "\r\n".
+_WRITE_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_BINARY", 0)
+
+
+def write_file(staging: Path, path: str, data: bytes, made: set[str]) -> None:
+    """One output file into the staging folder; ``made``: folders known to exist already.
+
+    Plain system calls, not :class:`Path`'s: a site of 10,000 incidents is 10,000 folders and
+    files, and each costs fewer calls this way."""
+    folder, _, _ = path.rpartition("/")
+    target = f"{staging}/{path}"
+    if folder and folder not in made:
+        os.makedirs(f"{staging}/{folder}", exist_ok=True)
+        made.add(folder)
+    handle = os.open(target, _WRITE_FLAGS, 0o666)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(handle, view) :]
+    finally:
+        os.close(handle)
 
 
 def _write_problem(output: Path, exc: OSError) -> ContentError:

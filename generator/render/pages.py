@@ -182,7 +182,7 @@ def write_jobs(
 ) -> list[Page]:
     """``jobs[start:stop]`` rendered and written into the staging folder at once, so that no
     process holds them all (the paths were claimed beforehand)."""
-    made: set[Path] = set()
+    made: set[str] = set()
     for index in range(start, stop):
         for path, page in render_jobs(ctx, jobs, index, index + 1):
             write_file(staging, path, page.encode("utf-8"), made)
