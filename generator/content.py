@@ -14,7 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 from zoneinfo import ZoneInfo
 
 from markdown_it.token import Token
@@ -105,15 +105,26 @@ class IncidentCache:
             del self._entries[gone]
 
 
+class Alongside(Protocol):
+    """Work done on each incident by the worker that read it (see :func:`load_content`)."""
+
+    def work(self, incident: Incident, site: Site) -> Any: ...
+
+    def take(self, incident: Incident, site: Site, result: Any) -> None: ...
+
+
 def load_content(
     site: Site,
     problems: Problems,
     cache: IncidentCache | None = None,
     workers: Workers = IN_PROCESS,
     meanwhile: Callable[[], object] | None = None,
+    alongside: Alongside | None = None,
 ) -> Content:
     """Read every incident file of the site; problems go to ``problems``. ``workers`` read
-    the files, while this process runs ``meanwhile()``; ``cache`` learns what they read."""
+    the files, while this process runs ``meanwhile()``; ``cache`` learns what they read.
+    Each incident read is handed to ``alongside.work`` by the worker that read it, and what
+    that gave to ``alongside.take`` here (the facts that last: generator.derive.FactsCache)."""
     folder = incidents_dir(site.source)
     paths = []
     if folder.is_dir():
@@ -128,19 +139,24 @@ def load_content(
             else:
                 _not_an_incident_file(path, problems)
 
-    def read(start: int, stop: int) -> list[tuple[Parsed, tuple[object, ...] | None]]:
+    def read(start: int, stop: int) -> list[tuple[Parsed, tuple[object, ...] | None, Any]]:
         out = []
         for path in paths[start:stop]:
             parsed = read_incident(path, site, cache)
-            out.append((parsed, cache.key_of(path) if cache is not None else None))
+            beside = None
+            if alongside is not None and parsed.incident is not None:
+                beside = alongside.work(parsed.incident, site)
+            out.append((parsed, cache.key_of(path) if cache is not None else None, beside))
         return out
 
     incidents = []
     # A worker's cache is its own copy: what it learned comes back, and is learned here.
     results = workers.map(read, len(paths), meanwhile)
-    for path, ((incident, found), learned) in zip(paths, results, strict=True):
+    for path, ((incident, found), learned, beside) in zip(paths, results, strict=True):
         if incident is not None:
             incidents.append(incident)
+            if alongside is not None:
+                alongside.take(incident, site, beside)
         problems.items.extend(found)
         if cache is not None and learned is not None and cache.key_of(path) != learned:
             cache.learn(path, learned, Parsed(incident, found))

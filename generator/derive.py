@@ -423,6 +423,20 @@ class FactsCache:
         for gone in set(self._entries) - set(ids):
             del self._entries[gone]
 
+    # What the workers reading the incident files work out beside each (content.load_content):
+    # its lasting facts and holds, which this process then only takes.
+
+    def work(self, incident: Incident, site: Site) -> _Lasting:
+        """``incident``'s lasting facts and holds (in a worker)."""
+        self.holds(incident, site)
+        return self.lasting(incident, site)
+
+    def take(self, incident: Incident, site: Site, lasting: _Lasting) -> None:
+        """What :meth:`work` gave for ``incident``, kept as if worked out here."""
+        if self._site is not site:
+            self.for_site(site)
+        self._entries[incident.id] = (incident, lasting)
+
 
 def _same_site(one: Site, other: Site) -> bool:
     """Equal sites, groups' members too (:class:`Site` compares without ``by_id``)."""
