@@ -1,0 +1,234 @@
+"""The fast Markdown path (markdown-it-pyrs, generator/markdown_rs.py) gives exactly the tokens and
+HTML of markdown-it-py, or declines the text and leaves it to markdown-it-py.
+
+Checked on the CommonMark spec's examples (tests/data/commonmark/), every incident text of the
+sample and invalid sites, the benchmark's paragraphs and texts, and generated Markdown-ish
+texts. Without markdown-it-pyrs these tests skip and say so; in CI (``CI=true``) they fail, as
+the fast path must be proven where it is shipped.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, example, given, settings
+from hypothesis import strategies as st
+from markdown_it.token import Token
+
+from generator import markdown, markdown_rs
+from tests.tooling import missing
+
+REPO = Path(__file__).resolve().parent.parent
+SPEC = json.loads((REPO / "tests" / "data" / "commonmark" / "spec.json").read_text("utf-8"))
+sys.path.insert(0, str(REPO / "bench"))
+from run import PARAGRAPHS, incident_text  # noqa: E402
+
+sys.path.pop(0)
+
+
+@pytest.fixture(autouse=True)
+def _fast_parser(monkeypatch: pytest.MonkeyPatch) -> None:
+    if markdown_rs._rs is None:
+        missing("markdown-it-pyrs not importable: pip install markdown-it-pyrs (it has wheels "
+                "for CPython 3.9 to 3.12)")  # fmt: skip
+    monkeypatch.delenv("STATUSGEN_MARKDOWN", raising=False)
+
+
+def fields(token: Token) -> dict[str, Any]:
+    """Every field of a token, its children's too; attributes in their order (it is the
+    order they are written in)."""
+    return {
+        "type": token.type,
+        "tag": token.tag,
+        "nesting": token.nesting,
+        "attrs": list(token.attrs.items()),
+        "map": token.map,
+        "level": token.level,
+        "children": None if token.children is None else [fields(c) for c in token.children],
+        "content": token.content,
+        "markup": token.markup,
+        "info": token.info,
+        "meta": token.meta,
+        "block": token.block,
+        "hidden": token.hidden,
+    }
+
+
+def compare(text: str) -> bool:
+    """Whether the fast path took ``text``; if it did, its tokens and HTML are markdown-it-py's."""
+    fast = markdown_rs.tokens_of(text, markdown._validate_link)
+    if fast is None:
+        return False
+    env: dict[str, Any] = {}
+    slow = markdown._parser.parse(text, env)
+    assert env == {}
+    assert [fields(t) for t in fast] == [fields(t) for t in slow], text
+    assert markdown.render_tokens(fast, {}) == markdown._parser.render(text), text
+    return True
+
+
+def incident_bodies() -> dict[str, str]:
+    paths = sorted(REPO.glob("content/incidents/*.md")) + sorted(
+        REPO.glob("tests/**/content/incidents/*.md")
+    )
+    assert len(paths) > 10
+    bodies = {}
+    for path in paths:
+        text = path.read_text(encoding="utf-8")
+        parts = text.split("---\n", 2)
+        bodies[str(path.relative_to(REPO))] = parts[2] if len(parts) == 3 else text
+    return bodies
+
+
+BENCH_NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+
+
+def bench_texts(count: int = 300) -> list[str]:
+    """The benchmark's incident files (bench/run.py writes 10,000 of these)."""
+    rng = random.Random(7)
+    return [incident_text(rng, n, BENCH_NOW) for n in range(count)]
+
+
+@pytest.mark.parametrize("example", SPEC, ids=lambda e: str(e["example"]))
+def test_commonmark_examples(example: dict[str, Any]) -> None:
+    compare(example["markdown"])
+
+
+def test_many_commonmark_examples_take_the_fast_path() -> None:
+    taken = sum(compare(example["markdown"]) for example in SPEC)
+    assert taken > len(SPEC) / 2
+
+
+def test_incident_bodies_take_the_fast_path() -> None:
+    declined = [name for name, body in incident_bodies().items() if not compare(body)]
+    assert declined == []
+
+
+def test_bench_corpus_takes_the_fast_path() -> None:
+    for paragraph in PARAGRAPHS:
+        assert compare(paragraph), paragraph
+    for text in bench_texts():
+        assert compare(text.split("---\n", 2)[2])
+
+
+def test_parse_blocks_uses_it(monkeypatch: pytest.MonkeyPatch) -> None:
+    body = "## 2026-11-20 14:05 — Investigating\nWe are **looking**.\n"
+    calls: list[str] = []
+
+    def counted(text: str, env: Any = None) -> list[Token]:  # noqa: ARG001
+        calls.append(text)
+        return []
+
+    monkeypatch.setattr(markdown._parser, "parse", counted)
+    markdown.parse_blocks(body)
+    assert calls == []
+    monkeypatch.setenv("STATUSGEN_MARKDOWN", "py")
+    markdown.parse_blocks(body)
+    assert calls == [body]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<b>bold</b>",
+        "a <https://example.com> b",
+        "![logo](https://example.com/a.png)",
+        "[a][x]\n\n[x]: https://example.com",
+        "&copy; &#35;",
+        "[a](javascript:alert(1))",
+        "[a](JavaScript\\:alert(1))",
+        "[a](ftp://example.com/)",
+        "[a](//example.com/)",
+        "a\tb",
+        "a\r\nb",
+        "a\x00b",
+        "a\u00a0b",
+        "*£*bravo",
+        "- x\n\n  | a |\n  |---|\n  | 1 |\n",
+        "a \ud800",
+    ],
+)
+def test_declined(text: str) -> None:
+    """What the fast path leaves to markdown-it-py (the module's docstring says why)."""
+    assert markdown_rs.tokens_of(text, markdown._validate_link) is None
+    assert markdown.parse_blocks(text)[0] is not None
+
+
+LINE = st.one_of(
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "#",
+            "## ",
+            "### ",
+            "-",
+            "- ",
+            "* ",
+            "+ ",
+            "1. ",
+            "2) ",
+            "  ",
+            "    ",
+            "> ",
+            ">",
+            "```",
+            "~~~",
+            "```sh",
+            "|",
+            "| a | b |",
+            "|---|:-:|",
+            "---",
+            "===",
+            "***",
+            "**",
+            "*",
+            "_",
+            "__",
+            "~~",
+            "~",
+            "`",
+            "``",
+            "\\",
+            "[x](https://example.com/a)",
+            "[x](/path 'title')",
+            "[x](<https://example.com>)",
+            "[x](mailto:a@example.com)",
+            "[x](ftp://example.com)",
+            "[",
+            "](",
+            ")",
+            "—",
+            "障害",
+            "é",
+            "→",
+            "!",
+            ".",
+            "word",
+            "two words",
+            "2026-11-20 14:05 — Resolved",
+        ]
+    ),
+    st.text(alphabet=" #-*+>`~|[]()\\_.:!=1aé—障", max_size=12),
+)
+TEXT = st.lists(st.lists(LINE, min_size=1, max_size=6).map("".join), max_size=12).map("\n".join)
+
+
+@settings(
+    max_examples=1500,
+    deadline=None,
+    database=None,  # no .hypothesis folder in the repository
+    suppress_health_check=[HealthCheck.too_slow],
+)
+@given(TEXT)
+@example("- a\n- b\n\n  c")
+@example("> - a\n>   b\n> c")
+@example("1. a\n\n   ```\n   x\n   ```\n2. b")
+def test_generated_texts(text: str) -> None:
+    compare(text)
