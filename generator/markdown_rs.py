@@ -14,6 +14,7 @@ declined or identical.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 from bisect import bisect_right
@@ -51,20 +52,51 @@ else:
     _rs = _RsMarkdownIt("zero").enable_many(_RULES)
 
 # Declined at a glance: raw HTML and autolinks, images, reference definitions, entities,
-# whitespace other than spaces and newlines (tabs, CR, no-break and ideographic spaces: the
-# parsers strip and expand them differently), control characters.
-_OUTSIDE = re.compile(r"[<\x00-\x08\x0e-\x1f\x7f]|!\[|\]:|&[#A-Za-z0-9]+;|[^\S \n]")
-# Schemes no page links to, looked for anywhere (backslash escapes removed first).
-_UNSAFE_SCHEME = re.compile(r"(?:javascript|vbscript|file|data):")
-
-
-# markdown-it-py counts Unicode symbols (``£``, ``€``, ``→``) as punctuation beside ``*``, ``_``
-# and ``~`` (as CommonMark 0.31 does), markdown-it-pyrs does not: they decide emphasis apart.
+# control characters, and schemes no page links to (looked for anywhere, in any case, with
+# backslash escapes taken out: ``javascript:``, ``vbscript:``, ``file:``, ``data:``).
+_CONTROL = re.compile(r"[\x00-\x09\x0b-\x1f\x7f]")  # a tab and CR too: see below
+_ENTITY = re.compile(r"&[#A-Za-z0-9]+;")
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 _EMPHASIS = re.compile(r"[*_~]")
 
 
-def _has_symbol(text: str) -> bool:
-    return any(ord(char) > 127 and category(char)[0] == "S" for char in set(text))
+def _outside(text: str) -> bool:
+    """Whether ``text`` holds one of the things declined at a glance (cheap tests first)."""
+    if "<" in text or "![" in text or "]:" in text or _CONTROL.search(text):
+        return True
+    if "&" in text and _ENTITY.search(text):
+        return True
+    low = text.lower()
+    if "\\" in low:
+        low = low.replace("\\", "")
+    if "script:" in low or "file:" in low or "data:" in low:
+        return True
+    if text.isascii():
+        return False
+    symbol = False
+    for char in set(_NON_ASCII.findall(text)):
+        kind = _KINDS.get(char)
+        if kind is None:
+            kind = _KINDS[char] = _kind(char)
+        if kind == _SPACE:
+            return True
+        symbol = symbol or kind == _SYMBOL
+    return symbol and _EMPHASIS.search(text) is not None
+
+
+# Non-ASCII characters the parsers treat apart. Whitespace other than spaces and newlines
+# (no-break and ideographic spaces; tabs and CR above): markdown-it-py strips them off a line's
+# ends with Python's str.strip, markdown-it-pyrs keeps them. Symbols (``£``, ``€``, ``→``):
+# markdown-it-py counts them as punctuation beside ``*``, ``_`` and ``~`` (as CommonMark 0.31
+# does), markdown-it-pyrs does not, so they decide emphasis apart.
+_PLAIN, _SPACE, _SYMBOL = 0, 1, 2
+_KINDS: dict[str, int] = {}  # the characters seen so far, each with its kind
+
+
+def _kind(char: str) -> int:
+    if char.isspace():
+        return _SPACE
+    return _SYMBOL if category(char)[0] == "S" else _PLAIN
 
 
 class _Declined(Exception):
@@ -79,11 +111,7 @@ def available() -> bool:
 def tokens_of(text: str, validate_link: Callable[[str], bool]) -> list[Token] | None:
     """markdown-it-py's tokens for ``text``, built from markdown-it-pyrs's tree, or ``None``
     when the text is outside the subset (or the fast parser is not there)."""
-    if _rs is None or _OUTSIDE.search(text):
-        return None
-    if _UNSAFE_SCHEME.search(text.replace("\\", "").lower()):
-        return None
-    if not text.isascii() and _EMPHASIS.search(text) and _has_symbol(text):
+    if _rs is None or _outside(text):
         return None
     tail = text.rfind("\n") + 1
     if tail < len(text) and not text[tail:].strip(" "):
@@ -143,6 +171,48 @@ def _unpaired_backticks(text: str) -> bool:
     for run in _BACKTICKS.findall(text):
         counts[len(run)] = counts.get(len(run), 0) + 1
     return any(count % 2 for count in counts.values())
+
+
+_FIELDS = ("type", "tag", "nesting", "attrs", "map", "level", "children", "content", "markup",
+           "info", "meta", "block", "hidden")  # fmt: skip
+_new_token = Token.__new__
+
+
+def _token(
+    type_: str,
+    tag: str,
+    nesting: Literal[-1, 0, 1],
+    level: int,
+    map_: list[int] | None = None,
+    markup: str = "",
+    content: str = "",
+    info: str = "",
+    attrs: dict[str, Any] | None = None,
+    children: list[Token] | None = None,
+    hidden: bool = False,
+    block: bool = True,
+) -> Token:
+    """A Token as markdown-it-py makes it, filled in directly: a third of the time its
+    dataclass constructor takes, and tokens are most of the conversion's work."""
+    token = _new_token(Token)
+    token.type = type_
+    token.tag = tag
+    token.nesting = nesting
+    token.attrs = {} if attrs is None else attrs
+    token.map = map_
+    token.level = level
+    token.children = children
+    token.content = content
+    token.markup = markup
+    token.info = info
+    token.meta = {}
+    token.block = block
+    token.hidden = hidden
+    return token
+
+
+if tuple(field.name for field in dataclasses.fields(Token)) != _FIELDS:
+    _rs = None  # a markdown-it-py whose tokens are not the ones filled in here
 
 
 class _Container:
@@ -250,13 +320,16 @@ class _Converter:
         level: int,
         map_: list[int] | None = None,
         markup: str = "",
-        **fields: Any,
-    ) -> Token:
-        token = Token(
-            type_, tag, nesting, map=map_, level=level, markup=markup, block=True, **fields
+        *,
+        content: str = "",
+        info: str = "",
+        attrs: dict[str, Any] | None = None,
+        children: list[Token] | None = None,
+        hidden: bool = False,
+    ) -> None:
+        self.tokens.append(
+            _token(type_, tag, nesting, level, map_, markup, content, info, attrs, children, hidden)
         )
-        self.tokens.append(token)
-        return token
 
     def document(self, root: Any) -> list[Token]:
         self.blocks(root.children, 0, ())
@@ -525,7 +598,9 @@ class _Converter:
         if out and out[-1].type == "text":
             out[-1].content += content  # markdown-it-py joins a run of texts into its first
         else:
-            out.append(Token("text", "", 0, level=level, content=content, markup=markup, info=info))
+            out.append(
+                _token("text", "", 0, level, None, markup, content, info, None, None, False, False)
+            )
 
     def inline_children(self, nodes: Sequence[Any], level: int, out: list[Token]) -> None:
         for node in nodes:
@@ -536,7 +611,7 @@ class _Converter:
                 meta = node.meta
                 self.text(out, meta["content"], level, meta["markup"], meta["info"])
             elif name == "softbreak" or name == "hardbreak":
-                out.append(Token(name, "br", 0, level=level))
+                out.append(_token(name, "br", 0, level, block=False))
             elif name in _PAIRS:
                 tag = _PAIRS[name]
                 strong = name == "strong"
@@ -545,9 +620,9 @@ class _Converter:
                     # markdown-it-py turns one of a strong's two marker characters into its tag
                     # and leaves the other as an empty text outside it
                     self.text(out, "", level)
-                out.append(Token(f"{tag}_open", tag, 1, level=level, markup=markup))
+                out.append(_token(f"{tag}_open", tag, 1, level, None, markup, block=False))
                 self.inline_children(node.children, level + 1, out)
-                out.append(Token(f"{tag}_close", tag, -1, level=level, markup=markup))
+                out.append(_token(f"{tag}_close", tag, -1, level, None, markup, block=False))
                 if strong:
                     self.text(out, "", level)
             elif name == "code_inline":
@@ -564,8 +639,9 @@ class _Converter:
                     if b"\n" in inner or inner.strip(b" "):
                         raise _Declined
                     content = inner.decode("ascii")
-                out.append(Token("code_inline", "code", 0, level=level, content=content,
-                                 markup=markup))  # fmt: skip
+                out.append(
+                    _token("code_inline", "code", 0, level, None, markup, content, block=False)
+                )
             elif name == "link":
                 url = node.meta["url"]
                 if not self.validate_link(url):
@@ -576,9 +652,9 @@ class _Converter:
                 attrs: dict[str, Any] = {"href": url}
                 if "title" in node.meta:
                     attrs["title"] = node.meta["title"]
-                out.append(Token("link_open", "a", 1, attrs=attrs, level=level))
+                out.append(_token("link_open", "a", 1, level, attrs=attrs, block=False))
                 self.inline_children(node.children, level + 1, out)
-                out.append(Token("link_close", "a", -1, level=level))
+                out.append(_token("link_close", "a", -1, level, block=False))
             else:
                 raise _Declined
 
