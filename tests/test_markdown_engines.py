@@ -10,6 +10,7 @@ the fast path must be proven where it is shipped.
 from __future__ import annotations
 
 import json
+import os
 import random
 import sys
 from datetime import UTC, datetime
@@ -213,6 +214,26 @@ LINE = st.one_of(
             "word",
             "two words",
             "2026-11-20 14:05 — Resolved",
+            "  - ",
+            "   ",
+            "     ",
+            "  > ",
+            "> - ",
+            "> > ",
+            "  1. ",
+            "   ```",
+            "- > ",
+            "- - ",
+            "10. ",
+            "a|b",
+            "\\|",
+            "`x`",
+            "**a**",
+            "~~a~~",
+            "_a_",
+            "。",
+            "！",
+            "ｘ",
         ]
     ),
     st.text(alphabet=" #-*+>`~|[]()\\_.:!=1aé—障", max_size=12),
@@ -220,8 +241,9 @@ LINE = st.one_of(
 TEXT = st.lists(st.lists(LINE, min_size=1, max_size=6).map("".join), max_size=12).map("\n".join)
 
 
+# A longer hunt: STATUSGEN_FUZZ_EXAMPLES=50000 python -m pytest tests/test_markdown_engines.py
 @settings(
-    max_examples=1500,
+    max_examples=int(os.environ.get("STATUSGEN_FUZZ_EXAMPLES", "1500")),
     deadline=None,
     database=None,  # no .hypothesis folder in the repository
     suppress_health_check=[HealthCheck.too_slow],
