@@ -332,7 +332,14 @@ class _Converter:
         )
 
     def document(self, root: Any) -> list[Token]:
+        self.tables: list[int] = []
         self.blocks(root.children, 0, ())
+        if b"|" in self.src:
+            # A line with a pipe over a line of dashes: markdown-it-py may make it a table
+            # where markdown-it-pyrs does not (``1|`` over ``---`` is a heading there)
+            for found in _TABLE_HEAD.finditer(self.src):
+                if self.line_of(found.start()) not in self.tables:
+                    raise _Declined
         return self.tokens
 
     def blocks(self, nodes: Sequence[Any], level: int, chain: tuple[_Container, ...]) -> None:
@@ -524,6 +531,7 @@ class _Converter:
         # nor do they end a table alike: only a blank line (or the text's end) may end one here
         if stop < len(self.starts) and self.src[self.starts[stop] : self.line_end(stop)].strip():
             raise _Declined
+        self.tables.append(start)
         self.push("table_open", "table", 1, 0, [start, stop])
         parts = node.children
         if not parts or parts[0].name != "thead" or len(parts) > 2:
@@ -644,14 +652,15 @@ class _Converter:
                 )
             elif name == "link":
                 url = node.meta["url"]
-                if not self.validate_link(url):
+                if not self.validate_link(url) or not _plain_host(url):
                     raise _Declined
                 start, end = node.srcmap
                 if b"`" in self.src[start:end]:
                     raise _Declined  # a code span's backticks and a target's (see above)
                 attrs: dict[str, Any] = {"href": url}
-                if "title" in node.meta:
-                    attrs["title"] = node.meta["title"]
+                title = node.meta.get("title")
+                if title:  # markdown-it-py leaves out an empty one
+                    attrs["title"] = title
                 out.append(_token("link_open", "a", 1, level, attrs=attrs, block=False))
                 self.inline_children(node.children, level + 1, out)
                 out.append(_token("link_close", "a", -1, level, block=False))
@@ -659,6 +668,22 @@ class _Converter:
                 raise _Declined
 
 
+def _plain_host(url: str) -> bool:
+    """Whether a link's host came through as it was written: markdown-it-pyrs percent-encodes
+    what markdown-it-py writes as punycode (``bücher.de``) or keeps (``[::1]``), and keeps an
+    empty user part markdown-it-py drops (``https://@x``, ``mailto:@x``)."""
+    if "@" in url and _EMPTY_USER.search(url):
+        return False
+    after = url.find("://")
+    if after == -1:
+        return True
+    authority = _AUTHORITY_END.split(url[after + 3 :], 1)[0]
+    return "%" not in authority
+
+
+_AUTHORITY_END = re.compile(r"[/?#]")
+_TABLE_HEAD = re.compile(rb"(?m)^[^\n]*\|[^\n]*\n[ >]*[-:|][-:| ]*$")
+_EMPTY_USER = re.compile(r"(?:^|[/:])@")
 _PAIRS = {"strong": "strong", "em": "em", "strikethrough": "s"}
 _INLINE = frozenset(
     {"text", "text_special", "softbreak", "hardbreak", "strong", "em", "strikethrough",

@@ -134,10 +134,54 @@ def test_parse_blocks_uses_it(monkeypatch: pytest.MonkeyPatch) -> None:
     assert calls == [body]
 
 
+LINK_TARGETS = [
+    "https://example.com/a b",
+    "/a%20b",
+    "/a%zz",
+    "https://EXAMPLE.com/A",
+    "/ü?q=é#frag",
+    "mailto:a@example.com",
+    "MAILTO:x@y",
+    "HTTP://X",
+    "https://a.b/%E2%80%94",
+    "/path(1)",
+    "https://a/\\_b",
+    "/a'b",
+    "https://user:pw@host:80/p?x=[1]",
+    "#top",
+    "?q",
+    "https://a/~x",
+    "https://a/%",
+    "https://a/a|b",
+    "http://a.b/😀",
+    "/a^b",
+    "/a{b}",
+    "/a%e2%80%94",
+    "mailto:ü@x.de",
+    "https://x.y/a?b=c&d=e",
+    "https://host.com:8080/",
+    # declined: the parsers normalise these apart
+    "https://bücher.de/ü",
+    "https://例え.テスト/パス",
+    "https://[::1]/",
+    "https://@x",
+    "mailto:@x",
+]
+
+
+@pytest.mark.parametrize("target", LINK_TARGETS)
+@pytest.mark.parametrize("form", ["[x]({})", "[x]({} 't')", '[x]({} "")', "[*x* `y`]({} '')"])
+def test_link_targets(target: str, form: str) -> None:
+    compare(form.format(target))
+
+
 @pytest.mark.parametrize(
     "text",
     [
         "<b>bold</b>",
+        "[a](https://bücher.de/)",
+        "[a](https://[::1]/)",
+        "[a](https://@example.com/)",
         "a <https://example.com> b",
         "![logo](https://example.com/a.png)",
         "[a][x]\n\n[x]: https://example.com",
@@ -162,6 +206,7 @@ def test_declined(text: str) -> None:
 
 
 LINE = st.one_of(
+    st.sampled_from([f"[x]({target})" for target in LINK_TARGETS] + ["[x](/u '')"]),
     st.sampled_from(
         [
             "",
