@@ -111,7 +111,7 @@ def available() -> bool:
 def tokens_of(text: str, validate_link: Callable[[str], bool]) -> list[Token] | None:
     """markdown-it-py's tokens for ``text``, built from markdown-it-pyrs's tree, or ``None``
     when the text is outside the subset (or the fast parser is not there)."""
-    if _rs is None or _outside(text):
+    if _rs is None or _outside(text) or _MANY_MARKERS.search(text):
         return None
     tail = text.rfind("\n") + 1
     if tail < len(text) and not text[tail:].strip(" "):
@@ -164,13 +164,18 @@ _LONG_TILDES = re.compile(r"(?m)^(?!(?:[ >]|[-+*] |[0-9]{1,9}[.)] )*~~~)[^\n]*~~
 
 
 def _unpaired_backticks(text: str) -> bool:
-    """Whether a run of backticks has no partner of its length. markdown-it-pyrs 0.4 panics on
-    one inside a link's text (``[`a](/)``): such texts are left to markdown-it-py before they
-    reach it."""
-    counts: dict[int, int] = {}
-    for run in _BACKTICKS.findall(text):
-        counts[len(run)] = counts.get(len(run), 0) + 1
-    return any(count % 2 for count in counts.values())
+    """Whether a line (not a code fence's) holds a run of backticks that no later run of its
+    length on the same line closes (or an escaped backtick). markdown-it-pyrs 0.4 panics on
+    such a run inside a link's text (``[`a](/)``): texts with both are left to markdown-it-py
+    before they reach it."""
+    return not all(
+        _backticks_pair(line)
+        for line in text.split("\n")
+        if "`" in line and not _FENCE_LINE.match(line)
+    )
+
+
+_FENCE_LINE = re.compile(r"(?:[ >]|[-+*] |[0-9]{1,9}[.)] )*```[^`]*$")
 
 
 _FIELDS = ("type", "tag", "nesting", "attrs", "map", "level", "children", "content", "markup",
@@ -213,6 +218,14 @@ def _token(
 
 if tuple(field.name for field in dataclasses.fields(Token)) != _FIELDS:
     _rs = None  # a markdown-it-py whose tokens are not the ones filled in here
+
+
+# markdown-it-py stops nesting at level 100 (its maxNesting) and takes the rest as it comes;
+# texts nested anywhere near that deep are left to it, as are lines that open dozens of
+# containers at once (``- - - - ...``) or are indented as deep, on which markdown-it-pyrs (or
+# this conversion) takes seconds.
+_DEEPEST = 50
+_MANY_MARKERS = re.compile(r"(?m)^(?: {64}| *(?:(?:>|[-+*] |[0-9]{1,9}[.)] ) *){24})")
 
 
 class _Container:
@@ -343,6 +356,8 @@ class _Converter:
         return self.tokens
 
     def blocks(self, nodes: Sequence[Any], level: int, chain: tuple[_Container, ...]) -> None:
+        if level > _DEEPEST:
+            raise _Declined
         for node in nodes:
             name = node.name
             if name == "paragraph":
@@ -611,6 +626,8 @@ class _Converter:
             )
 
     def inline_children(self, nodes: Sequence[Any], level: int, out: list[Token]) -> None:
+        if level > _DEEPEST:
+            raise _Declined
         for node in nodes:
             name = node.name
             if name == "text":
