@@ -3,13 +3,22 @@ several times faster, for the texts where it is known to agree with markdown-it-
 
 :func:`tokens_of` returns exactly the Token list markdown-it-py's parser in
 :mod:`generator.markdown` gives (every field, its children too), or ``None`` when the text holds
-anything outside the checked subset; the caller then parses it with markdown-it-py. The subset
-leaves out all that the two parsers do differently or that the safety rules touch: raw HTML and
-autolinks (``<``), images, reference definitions, entities, unsafe link schemes, tabs and
-unusual whitespace or control characters, tables inside other blocks, and any link whose target
-markdown-it-py's rules would drop. tests/test_markdown_engines.py holds the proof: the
-CommonMark examples, the sample sites, the benchmark's texts and generated texts, each either
-declined or identical.
+anything outside the checked subset; the caller then parses it with markdown-it-py. Declined:
+
+- what the safety rules touch: raw HTML and autolinks (any ``<``), images (``![``), the
+  schemes ``javascript:``, ``vbscript:``, ``file:`` and ``data:`` anywhere, a link whose target
+  markdown-it-py's ``validateLink`` would drop;
+- what only one parser reads: reference definitions (``]:``), entities, tabs, CR, control
+  characters and whitespace other than spaces and newlines;
+- what the two were found to read apart (each is explained where it is declined): symbols such
+  as ``£`` beside emphasis, ``*`` and ``_`` emphasis in one paragraph, runs of three tildes or
+  more inside a line, backtick runs left open, link targets with a non-ASCII or bracketed host
+  or an empty user, lazy lines of a block quote, an empty block quote, tables inside other
+  blocks or ended by anything but a blank line, a pipe line over a line of dashes that does not
+  make a table, a fence left open at the end with its marker on its last line, deep nesting.
+
+tests/test_markdown_engines.py holds the proof: the CommonMark examples, the sample and invalid
+sites, the benchmark's texts and generated texts, each either declined or identical.
 """
 
 from __future__ import annotations
