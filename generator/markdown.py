@@ -2,6 +2,10 @@
 
 Raw HTML is shown as text, never run; only http, https, mailto and relative links are kept
 (SPEC section 6). Update headings start at ``###``, so they stay below the page's own.
+
+markdown-it-py's parser is the rule. Where markdown-it-pyrs is installed, :func:`parse_blocks`
+takes the same tokens from it for the texts it is known to parse alike
+(:mod:`generator.markdown_rs`), several times faster; ``STATUSGEN_MARKDOWN=py`` turns that off.
 """
 
 from __future__ import annotations
@@ -14,6 +18,8 @@ from markdown_it import MarkdownIt
 from markdown_it.common.utils import escapeHtml
 from markdown_it.token import Token
 from markupsafe import Markup
+
+from generator import markdown_rs
 
 SAFE_SCHEMES = ("http", "https", "mailto")
 
@@ -47,12 +53,17 @@ _parser = _make_parser()
 
 def render_markdown(text: str) -> Markup:
     """HTML for a text on its own (an email's HTML part); safe to put in a page as it is."""
-    return Markup(_parser.render(text))
+    return Markup(render_tokens(*parse_blocks(text)))
 
 
 def parse_blocks(text: str) -> tuple[list[Token], dict[str, Any]]:
-    """The tokens of a whole incident body, parsed once with the same safe rules."""
+    """The tokens of a whole incident body, parsed once with the same safe rules: exactly
+    markdown-it-py's, whichever parser made them."""
     env: dict[str, Any] = {}
+    if markdown_rs.available():
+        tokens = markdown_rs.tokens_of(text, _validate_link)
+        if tokens is not None:
+            return tokens, env
     return _parser.parse(text, env), env
 
 
@@ -65,7 +76,7 @@ def plain_text(text: str) -> str:
     """An update's text for places that show no HTML (a calendar's description): the words,
     links as ``words (URL)``, list items as ``- item``, blocks apart by a blank line. Links the
     pages would drop (``javascript:``) keep only their words."""
-    return plain_text_of(_parser.parse(text, {}))
+    return plain_text_of(parse_blocks(text)[0])
 
 
 def plain_text_of(tokens: Sequence[Token]) -> str:
