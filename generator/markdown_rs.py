@@ -15,7 +15,9 @@ anything outside the checked subset; the caller then parses it with markdown-it-
   more inside a line, backtick runs left open, link targets with a non-ASCII or bracketed host
   or an empty user, lazy lines of a block quote, an empty block quote, tables inside other
   blocks or ended by anything but a blank line, a pipe line over a line of dashes that does not
-  make a table, a fence left open at the end with its marker on its last line, deep nesting.
+  make a table, a fence left open at the end with its marker on its last line, deep nesting;
+- a backtick and a ``[`` between the same blank lines, where a link's text could hold the
+  backtick: markdown-it-pyrs 0.4 can panic there, printing a Rust backtrace.
 
 tests/test_markdown_engines.py holds the proof: the CommonMark examples, the sample and invalid
 sites, the benchmark's texts and generated texts, each either declined or identical.
