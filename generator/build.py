@@ -121,11 +121,12 @@ def check(
     if _check_links(source, problems):  # not read: its problems could quote what it links to
         raise ContentError(problems.sorted())
     template_cache = template_cache if template_cache is not None else TemplateCache()
-    # The workers that read the files also work out the facts of each that last (those that
-    # do not depend on "now"), so that this process does not do it for all of them after.
+    # Workers that read the files also work out the facts of each that last (those that do
+    # not depend on "now"), so that this process does not do it for all of them after.
     facts_cache = facts_cache if facts_cache is not None else FactsCache()
+    alongside = facts_cache if workers.count > 1 else None
     meanwhile = partial(_meanwhile, site, template_cache)
-    content = load_content(site, problems, cache, workers, meanwhile, facts_cache)
+    content = load_content(site, problems, cache, workers, meanwhile, alongside)
     facts = compute_facts(content, now, facts_cache)
     derive.check_promises(facts, problems)
     context = RenderContext(content, facts, now, SiteFiles(), template_cache)
