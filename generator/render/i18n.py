@@ -111,11 +111,14 @@ def _remembering(gettext: Callable[..., str]) -> Callable[..., str]:
     def remembered(__context: Context, __string: str, **variables: Any) -> str:
         try:
             # The values' types too: a str is escaped where the same text as Markup is not.
-            key = (
-                __string,
-                __context.eval_ctx.autoescape,
-                *((name, type(value), value) for name, value in variables.items()),
-            )
+            if variables:
+                key = (
+                    __string,
+                    __context.eval_ctx.autoescape,
+                    *((name, type(value), value) for name, value in variables.items()),
+                )
+            else:  # most calls: a word or a phrase alone
+                key = (__string, __context.eval_ctx.autoescape)
             return seen[key]
         except KeyError:
             result = seen[key] = gettext(__context, __string, **variables)
