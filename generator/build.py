@@ -121,11 +121,15 @@ def check(
     if _check_links(source, problems):  # not read: its problems could quote what it links to
         raise ContentError(problems.sorted())
     template_cache = template_cache if template_cache is not None else TemplateCache()
-    # Workers that read the files also work out the facts of each that last (those that do
-    # not depend on "now"), so that this process does not do it for all of them after.
     facts_cache = facts_cache if facts_cache is not None else FactsCache()
-    alongside = facts_cache if workers.count > 1 else None
-    meanwhile = partial(_meanwhile, site, template_cache)
+    # Where workers read the files, they also work out the facts of each that last (those that
+    # do not depend on "now"), and this process compiles the theme meanwhile. Reading in this
+    # process, each is done where it is first needed, as before: nothing is gained by moving
+    # it, and a preview's rebuild would compile the theme twice.
+    alongside = meanwhile = None
+    if workers.count > 1:
+        alongside = facts_cache
+        meanwhile = partial(_meanwhile, site, template_cache)
     content = load_content(site, problems, cache, workers, meanwhile, alongside)
     facts = compute_facts(content, now, facts_cache)
     derive.check_promises(facts, problems)
