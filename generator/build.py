@@ -196,20 +196,44 @@ def render(
             return ctx.files
         if into is None:
             task = partial(pages.render_jobs, ctx, jobs)
+            with workers.start(task, len(jobs), before_fork=ctx.prepare) as rendered:
+                for renderer in RENDERERS:
+                    renderer(ctx)
+                for path, page in rendered.results():
+                    ctx.files.add(path, page)
         else:
             for _, path, _ in jobs:  # claimed first: no worker writes a path that is refused
                 ctx.files.add_written(path)
-            task = partial(pages.write_jobs, ctx, jobs, into)
-        with workers.start(task, len(jobs), before_fork=ctx.prepare) as rendered:
-            for renderer in RENDERERS:
-                renderer(ctx)
-            for path, page in rendered.results():
-                if page is not None:
-                    ctx.files.add(path, page)
+            # The renderers are the first items, each on a worker of its own while the others
+            # share out the pages: this process only collects, so every core is busy.
+            apart = partial(_render_apart, ctx, jobs, into)
+            items = len(RENDERERS) + len(jobs)
+            with workers.start(apart, items, ctx.prepare, alone=len(RENDERERS)) as made:
+                for path, data in made.results():
+                    ctx.files.add(path, data)
         pages.render_sitemap(ctx)  # it lists every page, so it comes last
     except OutputConflict as exc:
         raise ContentError([exc.problem()]) from None
     return ctx.files
+
+
+def _render_apart(
+    ctx: RenderContext, jobs: list[pages.PageJob], into: Path, start: int, stop: int
+) -> list[tuple[str, bytes]]:
+    """Items ``start`` to ``stop`` of a build's rendering: first the renderers (the files each
+    makes, to be added in this order), then the pages, written into the staging folder."""
+    made: list[tuple[str, bytes]] = []
+    for renderer in RENDERERS[start:stop]:
+        files, ctx.files = ctx.files, SiteFiles()
+        try:
+            renderer(ctx)
+            made += ctx.files.in_memory().items()
+        finally:
+            ctx.files = files
+    first, last = max(start - len(RENDERERS), 0), stop - len(RENDERERS)
+    if last > first:
+        pages.write_jobs(ctx, jobs, into, first, last)
+    return made
 
 
 def build(

@@ -47,6 +47,10 @@ class OutputConflict(ValueError):
         self.message = message
         self.source = source  # the file that asked for the path, when there is one
 
+    def __reduce__(self) -> tuple[type[OutputConflict], tuple[str, Path | None]]:
+        # It may cross from a worker process (a renderer runs there), its file named still.
+        return (OutputConflict, (self.message, self.source))
+
     def problem(self) -> Problem:
         where = display_path(self.source) if self.source is not None else "the built site"
         return Problem(where, 0, "error", self.message)

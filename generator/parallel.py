@@ -86,11 +86,15 @@ class Workers:
         task: Callable[[int, int], list[T]],
         items: int,
         before_fork: Callable[[], None] | None = None,
+        alone: int = 0,
     ) -> Pending[T]:
         """``task(start, stop)`` over consecutive ranges covering ``range(items)``, begun on the
         workers now; collect the results, in order, with :meth:`Pending.results`.
-        ``before_fork`` works out what every worker would otherwise work out again."""
-        return Pending(task, items, self.count if items >= MIN_ITEMS else 1, before_fork)
+        ``before_fork`` works out what every worker would otherwise work out again. The first
+        ``alone`` items are long ones, each given to a worker on its own while the others
+        share out the rest."""
+        workers = self.count if items - alone >= MIN_ITEMS else 1
+        return Pending(task, items, workers, before_fork, alone)
 
     def map(
         self,
@@ -133,6 +137,7 @@ class Pending(Generic[T]):
         items: int,
         workers: int,
         before_fork: Callable[[], None] | None = None,
+        alone: int = 0,
     ):
         self._task, self._items = task, items
         self._pool: ProcessPoolExecutor | None = None
@@ -154,10 +159,10 @@ class Pending(Generic[T]):
                 initializer=_install,
                 initargs=(task,),
             )
-            # Several chunks per worker even out their load.
-            self._futures = [
-                self._pool.submit(_run, chunk) for chunk in _ranges(items, workers * 4)
-            ]
+            # Several chunks per worker even out their load; the long items go first.
+            chunks = [(item, item + 1) for item in range(alone)]
+            chunks += [(alone + a, alone + b) for a, b in _ranges(items - alone, workers * 4)]
+            self._futures = [self._pool.submit(_run, chunk) for chunk in chunks]
         except (OSError, BrokenProcessPool):  # no processes to be had: do it here instead
             self._close()
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import parallel
+from generator import build, parallel
 from generator.cli import main
 from generator.parallel import MIN_ITEMS, Pending, Workers, _ranges
 
@@ -23,7 +23,7 @@ from .test_build import tree
 BUILD = """
 import os, sys, threading, time
 from pathlib import Path
-from generator import content
+from generator import build, content
 from generator.cli import main
 from generator.render import pages
 
@@ -38,6 +38,7 @@ def logged(function):
 
 content.read_incident = logged(content.read_incident)
 pages.render_jobs = logged(pages.render_jobs)
+build.RENDERERS[:] = [logged(renderer) for renderer in build.RENDERERS]
 if thread == "thread":  # a preview, say: forking now could copy a held lock
     threading.Thread(target=time.sleep, args=(60,), daemon=True).start()
 print(os.getpid(), flush=True)
@@ -85,6 +86,28 @@ def run_build(site: Path, out: Path, jobs: str, thread: str = "") -> dict[str, s
     return seen
 
 
+ALONE = """
+import os
+from generator.parallel import Workers
+parent = os.getpid()
+def task(start, stop):
+    return [(start, stop, os.getpid() != parent)] * (stop - start)
+with Workers(2).start(task, 1003, alone=3) as pending:
+    results = pending.results()
+assert len(results) == 1003 and all(worker for _, _, worker in results), results[:5]
+assert [chunk for chunk, _ in zip(results, range(3))] == [(0, 1, True), (1, 2, True), (2, 3, True)]
+assert results[3][0] == 3  # the rest in shared chunks, from the first item after them
+print("ok")
+"""
+
+
+def test_long_items_go_to_workers_alone_and_first() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", ALONE], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip() == "ok", result.stderr
+
+
 def test_ranges_cover_every_item_once() -> None:
     for items, parts in [(1, 4), (10, 4), (401, 8), (1000, 3)]:
         chunks = _ranges(items, parts)
@@ -98,9 +121,12 @@ def test_a_build_on_workers_is_byte_identical_to_one_in_one_process(
     one = run_build(site, tmp_path / "one", "1")
     two = run_build(site, tmp_path / "two", "2")
     # Reading and rendering really ran on two other processes, and only there...
-    assert one == {"read_incident": {0}, "render_jobs": {0}}
+    renderers = [renderer.__name__ for renderer in build.RENDERERS]
+    assert one == {"read_incident": {0}, "render_jobs": {0}} | {r: {0} for r in renderers}
     for name in ("read_incident", "render_jobs"):
         assert len(two[name]) == 2 and 0 not in two[name], (name, two)
+    # The feeds, the API, the calendar...: each on a worker too, while this process collects.
+    assert 0 not in set().union(*(two[r] for r in renderers)), two
     # ... with more items than the threshold at every stage, and the same bytes.
     built = tree(tmp_path / "one")
     assert len(built) > MIN_ITEMS
@@ -110,7 +136,7 @@ def test_a_build_on_workers_is_byte_identical_to_one_in_one_process(
 def test_a_process_running_another_thread_builds_alone(tmp_path: Path, make_site: MakeSite) -> None:
     site = make_site(incidents(MIN_ITEMS + 10))
     seen = run_build(site, tmp_path / "threaded", "2", thread="thread")
-    assert seen == {"read_incident": {0}, "render_jobs": {0}}
+    assert set().union(*seen.values()) == {0}, seen
     assert len(list((tmp_path / "threaded" / "incidents").iterdir())) == MIN_ITEMS + 10
 
 
@@ -197,6 +223,31 @@ def test_a_template_failing_on_a_worker_is_a_problem_at_its_line(
         "themes/default/templates/incident.html:2: error: 'generator.model.Incident object' "
         "has no attribute 'nothing': a template has site, facts, fmt, ctx, root and its "
         "page's own values (docs/themes.md)",
+        "statusgen: 1 error, 0 warnings; nothing was written",
+    ]
+    assert not out.exists()
+
+
+def test_a_renderer_failing_on_a_worker_names_its_file(tmp_path: Path, make_site: MakeSite) -> None:
+    site = make_site(incidents(MIN_ITEMS + 10))
+    static = site / "themes" / "default" / "static"
+    static.mkdir(parents=True)
+    (static / "logo\\dark.svg").write_text("<svg/>", encoding="utf-8")
+    out = tmp_path / "out"
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "build", "--output", str(out)]
+        + ["--now", "2026-11-01 00:00 UTC"],
+        env={**os.environ, "STATUSGEN_JOBS": "2"},
+        cwd=site,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1, result.stderr
+    assert result.stderr.splitlines() == [
+        "themes/default/static/logo\\dark.svg: error: refusing to write 'static/logo\\\\dark.svg': "
+        "it would leave the output folder; give the file a name of letters, digits, dots, "
+        "dashes and slashes",
         "statusgen: 1 error, 0 warnings; nothing was written",
     ]
     assert not out.exists()
