@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import heapq
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
-from itertools import groupby
+from itertools import groupby, islice
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -200,12 +199,13 @@ def component_jobs(ctx: RenderContext) -> list[PageJob]:
     jobs = []
     for component in ctx.site.all_components:
         every = ctx.facts.incidents_of(component.id)
+        listed = {incident.id for incident in every}
+        # Its latest by the date history shows (then by id): the first of by_start it lists.
+        latest = (incident for incident in ctx.facts.by_start if incident.id in listed)
         values = {
             "component": component,
             "incident_total": len(every),
-            "incidents": heapq.nlargest(  # the same as sorting them all, for less
-                COMPONENT_PAGE_INCIDENTS, every, key=lambda i: (ctx.facts.shown_start(i), i.id)
-            ),
+            "incidents": list(islice(latest, COMPONENT_PAGE_INCIDENTS)),
         }
         jobs.append(("component.html", f"components/{component.id}/index.html", values))
     return jobs
