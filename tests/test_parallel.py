@@ -195,6 +195,22 @@ def test_statusgen_jobs_must_be_a_number(
     assert not (tmp_path / "out").exists()
 
 
+def failed_build_on_workers(site: Path, out: Path) -> list[str]:
+    """What a build on two workers that must fail says, each line; nothing may be written."""
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "build", "--output", str(out)]
+        + ["--now", "2026-11-01 00:00 UTC"],
+        env={**os.environ, "STATUSGEN_JOBS": "2"},
+        cwd=site,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 1, result.stderr
+    assert not out.exists()
+    return result.stderr.splitlines()
+
+
 def test_a_template_failing_on_a_worker_is_a_problem_at_its_line(
     tmp_path: Path, make_site: MakeSite
 ) -> None:
@@ -209,23 +225,12 @@ def test_a_template_failing_on_a_worker_is_a_problem_at_its_line(
         encoding="utf-8",
     )
     out = tmp_path / "out"
-    result = subprocess.run(
-        [sys.executable, "-m", "generator", "build", "--output", str(out)]
-        + ["--now", "2026-11-01 00:00 UTC"],
-        env={**os.environ, "STATUSGEN_JOBS": "2"},
-        cwd=site,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 1, result.stderr
-    assert result.stderr.splitlines() == [
+    assert failed_build_on_workers(site, out) == [
         "themes/default/templates/incident.html:2: error: 'generator.model.Incident object' "
         "has no attribute 'nothing': a template has site, facts, fmt, ctx, root and its "
         "page's own values (docs/themes.md)",
         "statusgen: 1 error, 0 warnings; nothing was written",
     ]
-    assert not out.exists()
 
 
 def test_a_renderer_failing_on_a_worker_names_its_file(tmp_path: Path, make_site: MakeSite) -> None:
@@ -234,20 +239,9 @@ def test_a_renderer_failing_on_a_worker_names_its_file(tmp_path: Path, make_site
     static.mkdir(parents=True)
     (static / "logo\\dark.svg").write_text("<svg/>", encoding="utf-8")
     out = tmp_path / "out"
-    result = subprocess.run(
-        [sys.executable, "-m", "generator", "build", "--output", str(out)]
-        + ["--now", "2026-11-01 00:00 UTC"],
-        env={**os.environ, "STATUSGEN_JOBS": "2"},
-        cwd=site,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert result.returncode == 1, result.stderr
-    assert result.stderr.splitlines() == [
+    assert failed_build_on_workers(site, out) == [
         "themes/default/static/logo\\dark.svg: error: refusing to write 'static/logo\\\\dark.svg': "
         "it would leave the output folder; give the file a name of letters, digits, dots, "
         "dashes and slashes",
         "statusgen: 1 error, 0 warnings; nothing was written",
     ]
-    assert not out.exists()
