@@ -24,6 +24,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -124,11 +125,15 @@ outputFormats:
     return folder
 
 
-def timed(
-    command: list[str], limit: float, env: dict[str, str] | None = None
-) -> tuple[float, float] | None:
-    """Run a command: its wall time and its peak memory (MB, ru_maxrss of what it waited on),
-    or None when it had not finished after ``limit`` seconds (it is then stopped)."""
+@dataclass(frozen=True)
+class Run:
+    seconds: float  # wall time, to the end or until it was stopped
+    peak_mb: float | None  # ru_maxrss of the process waited on; None when it was stopped
+    outcome: str  # "ok", "failed" (its error is printed) or "stopped" (over the limit)
+
+
+def timed(command: list[str], limit: float, env: dict[str, str] | None = None) -> Run:
+    """Run a command, stopping it after ``limit`` seconds."""
     with tempfile.TemporaryFile() as errors:
         started = time.perf_counter()
         child = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=errors)
@@ -140,41 +145,41 @@ def timed(
             if seconds > limit:
                 child.kill()
                 child.wait()
-                return None
+                return Run(seconds, None, "stopped")
             time.sleep(0.02)
-        code = os.waitstatus_to_exitcode(status)
-        child.returncode = code  # reaped here: Popen must not wait for it again
+        child.returncode = code = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
         if code != 0:
             errors.seek(0)
             text = errors.read().decode("utf-8", "replace")
-            raise SystemExit(f"{command[0]} failed ({code}):\n{text[-2000:]}")
-    return seconds, usage.ru_maxrss / 1024
+            print(
+                f"{command[0]} failed ({code}) after {seconds:.0f} s:\n{text[-2000:]}",
+                file=sys.stderr,
+            )
+    return Run(seconds, usage.ru_maxrss / 1024, "ok" if code == 0 else "failed")
 
 
-def summary(
-    ours: list[tuple[float, float] | None], theirs: list[tuple[float, float] | None], limit: float
-) -> str:
+def cell(runs: list[Run]) -> tuple[str, float | None, str]:
+    """A build's time (the median, or why there is none), the time as a number, its peak."""
+    peaks = [run.peak_mb for run in runs if run.peak_mb is not None]
+    peak = f"{max(peaks):.0f}" if peaks else "-"
+    bad = [run for run in runs if run.outcome != "ok"]
+    if bad:
+        word = "failed after" if bad[0].outcome == "failed" else "stopped after"
+        return f"{word} {bad[0].seconds:.0f}", None, peak
+    seconds = statistics.median(run.seconds for run in runs)
+    return f"{seconds:.2f}", seconds, peak
+
+
+def summary(ours: list[Run], theirs: list[Run]) -> str:
     """The table's row after its size: the median times, their ratio and the peaks."""
-    cells: list[tuple[float | None, float | None]] = []
-    for runs in (ours, theirs):
-        finished = [run for run in runs if run is not None]
-        if len(finished) < len(runs):
-            cells.append((None, max((m for _, m in finished), default=None)))
-        else:
-            cells.append((statistics.median(t for t, _ in finished), max(m for _, m in finished)))
-    (our_time, our_peak), (their_time, their_peak) = cells
-    time_of = lambda t: f"{t:.2f}" if t is not None else f"over {limit:.0f}"  # noqa: E731
-    peak_of = lambda m: f"{m:.0f}" if m is not None else "-"  # noqa: E731
+    (our_text, our_time, our_peak), (their_text, their_time, their_peak) = cell(ours), cell(theirs)
     if our_time is not None and their_time is not None:
         ratio = f"{their_time / our_time:.1f}"
     elif our_time is not None:
-        ratio = f"over {limit / our_time:.0f}"
+        ratio = f"over {min(run.seconds for run in theirs) / our_time:.0f}"
     else:
         ratio = "-"
-    return (
-        f"{time_of(our_time)} | {time_of(their_time)} | {ratio} | "
-        f"{peak_of(our_peak)} | {peak_of(their_peak)} |"
-    )
+    return f"{our_text} | {their_text} | {ratio} | {our_peak} | {their_peak} |"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -209,12 +214,12 @@ def main(argv: list[str] | None = None) -> int:
                 ),
                 "cstate": ([hugo, "--source", str(theirs), "--quiet", "--destination"], None),
             }
-            runs: dict[str, list[tuple[float, float] | None]] = {name: [] for name in commands}
+            runs: dict[str, list[Run]] = {name: [] for name in commands}
             for run in range(max(args.runs, 1)):  # one after the other, in turns
                 for name, (command, environ) in commands.items():
                     out = work / f"out-{size}-{run}-{name}"
                     runs[name].append(timed([*command, str(out)], args.limit, environ))
-            print(f"| {size:,} | {summary(runs['statusgen'], runs['cstate'], args.limit)}")
+            print(f"| {size:,} | {summary(runs['statusgen'], runs['cstate'])}")
     print(f"load average after: {load()}")
     return 0
 
