@@ -87,6 +87,22 @@ def test_durations_are_exact_to_the_minute() -> None:
     assert Formatter(ZoneInfo("UTC"), "de").duration_text(timedelta(hours=1)) == "1 Stunde"
 
 
+def test_percentages_are_cut_not_rounded_in_the_language() -> None:
+    fmt = Formatter(ZoneInfo("UTC"), "en")
+    # Any downtime at all reads below 100.00%, asked once or again and again.
+    for _ in range(2):
+        assert [fmt.percent(v) for v in (100, 100.0, 99.996, 99.99, 0, None)] == [
+            "100.00%",
+            "100.00%",
+            "99.99%",
+            "99.99%",
+            "0.00%",
+            "–",
+        ]
+    fr = Formatter(ZoneInfo("UTC"), "fr").percent(99.5).replace("\u202f", " ")
+    assert fr.replace("\xa0", " ") == "99,50 %"
+
+
 def dst_site(tmp_path: Path) -> Path:
     """A Berlin site with a major outage across the spring-forward night and one across the
     end of January (midnight and month end)."""

@@ -45,6 +45,7 @@ class Formatter:
         self._months: dict[tuple[int, int], str] = {}
         self._durations: dict[int, str] = {}
         self._times: dict[datetime, Markup] = {}
+        self._percents: dict[float, str] = {}  # most days are 100.00%
         self._datetime_pattern = str(self.locale.datetime_formats["medium"])
 
     def local(self, moment: datetime) -> datetime:
@@ -126,8 +127,11 @@ class Formatter:
         bar never stands beside "100.00% uptime" (99.996 is 99.99%)."""
         if value is None:
             return "–"
-        cut = math.floor(round(value * 100, 6)) / 100  # round() first: 99.99 is not 99.98999...
-        return self._percent.apply(Decimal(str(cut)) / 100, self.locale)
+        made = self._percents.get(value)
+        if made is None:
+            cut = math.floor(round(value * 100, 6)) / 100  # round() first: 99.99 is not 99.98999
+            made = self._percents[value] = self._percent.apply(Decimal(str(cut)) / 100, self.locale)
+        return made
 
     def time_element(self, moment: datetime, text: str | None = None) -> Markup:
         """``<time datetime="...">`` holding the moment in the site's zone."""
