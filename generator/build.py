@@ -26,7 +26,7 @@ from generator.content import IncidentCache, incidents_dir, load_content
 from generator.derive import Facts, FactsCache, compute_facts
 from generator.model import Content, Site
 from generator.output import OutputConflict, SiteFiles, guard_output
-from generator.parallel import IN_PROCESS, Workers
+from generator.parallel import IN_PROCESS, MIN_HEAVY_ITEMS, Workers
 from generator.problems import ContentError, Problem, Problems
 from generator.render import (
     api,
@@ -208,7 +208,10 @@ def render(
             # share out the pages: this process only collects, so every core is busy.
             apart = partial(_render_apart, ctx, jobs, into)
             items = len(RENDERERS) + len(jobs)
-            with workers.start(apart, items, ctx.prepare, alone=len(RENDERERS)) as made:
+            pending = workers.start(
+                apart, items, ctx.prepare, alone=len(RENDERERS), least=MIN_HEAVY_ITEMS
+            )
+            with pending as made:
                 for path, data in made.results():
                     ctx.files.add(path, data)
         pages.render_sitemap(ctx)  # it lists every page, so it comes last

@@ -23,7 +23,7 @@ from generator import statuses, textfile, yamlfile
 from generator.config import ID_PATTERN
 from generator.markdown import parse_blocks, plain_text_of, render_tokens
 from generator.model import Content, Incident, Site, Update
-from generator.parallel import IN_PROCESS, Workers
+from generator.parallel import IN_PROCESS, MIN_HEAVY_ITEMS, Workers
 from generator.problems import Problem, Problems, display_path, quoted
 from generator.statuses import (
     FINISHED,
@@ -151,7 +151,7 @@ def load_content(
 
     incidents = []
     # A worker's cache is its own copy: what it learned comes back, and is learned here.
-    results = workers.map(read, len(paths), meanwhile)
+    results = workers.map(read, len(paths), meanwhile, least=MIN_HEAVY_ITEMS)
     for path, ((incident, found), learned, beside) in zip(paths, results, strict=True):
         if incident is not None:
             incidents.append(incident)

@@ -32,7 +32,12 @@ from generator.problems import UsageError
 
 T = TypeVar("T")
 
-MIN_ITEMS = 400  # below this, starting workers costs more than it saves
+# Below these, starting workers costs more than it saves: items that each take a fraction of a
+# millisecond (files to write), and items of real work (incident files to parse, pages to
+# render, each a millisecond or so; the benchmark's sites of 10 to 200 incidents build faster
+# on workers).
+MIN_ITEMS = 400
+MIN_HEAVY_ITEMS = 20
 MAX_WORKERS = 8  # by default; STATUSGEN_JOBS may ask for more
 
 
@@ -87,13 +92,15 @@ class Workers:
         items: int,
         before_fork: Callable[[], None] | None = None,
         alone: int = 0,
+        least: int = MIN_ITEMS,
     ) -> Pending[T]:
         """``task(start, stop)`` over consecutive ranges covering ``range(items)``, begun on the
         workers now; collect the results, in order, with :meth:`Pending.results`.
         ``before_fork`` works out what every worker would otherwise work out again. The first
         ``alone`` items are long ones, each given to a worker on its own while the others
-        share out the rest."""
-        workers = self.count if items - alone >= MIN_ITEMS else 1
+        share out the rest. With fewer than ``least`` items besides those, the work is done
+        here."""
+        workers = self.count if items - alone >= least else 1
         return Pending(task, items, workers, before_fork, alone)
 
     def map(
@@ -101,10 +108,11 @@ class Workers:
         task: Callable[[int, int], list[T]],
         items: int,
         meanwhile: Callable[[], object] | None = None,
+        least: int = MIN_ITEMS,
     ) -> list[T]:
         """The results of ``task(start, stop)`` over ``range(items)``, in order; this
         process runs ``meanwhile()`` while the workers work (before them, with none)."""
-        with self.start(task, items) as pending:
+        with self.start(task, items, least=least) as pending:
             if meanwhile is not None:
                 meanwhile()
             return pending.results()

@@ -133,6 +133,17 @@ def test_a_build_on_workers_is_byte_identical_to_one_in_one_process(
     assert built == tree(tmp_path / "two")
 
 
+def test_a_small_site_is_read_and_rendered_on_workers(tmp_path: Path, make_site: MakeSite) -> None:
+    # Parsing a file or rendering a page is real work: a few dozen are worth the fork.
+    site = make_site(incidents(30))
+    one = run_build(site, tmp_path / "one", "1")
+    two = run_build(site, tmp_path / "two", "2")
+    assert set().union(*one.values()) == {0}
+    for name in ("read_incident", "render_jobs"):
+        assert len(two[name]) == 2 and 0 not in two[name], (name, two)
+    assert tree(tmp_path / "one") == tree(tmp_path / "two")
+
+
 def test_a_process_running_another_thread_builds_alone(tmp_path: Path, make_site: MakeSite) -> None:
     site = make_site(incidents(MIN_ITEMS + 10))
     seen = run_build(site, tmp_path / "threaded", "2", thread="thread")
