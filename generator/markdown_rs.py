@@ -345,27 +345,6 @@ class _Converter:
         pos, _ = self.base(line, chain, lazy_ok=True)
         return not self.src[pos : self.line_end(line)].strip(b" ")
 
-    # Tokens
-
-    def push(
-        self,
-        type_: str,
-        tag: str,
-        nesting: Literal[-1, 0, 1],
-        level: int,
-        map_: list[int] | None = None,
-        markup: str = "",
-        *,
-        content: str = "",
-        info: str = "",
-        attrs: dict[str, Any] | None = None,
-        children: list[Token] | None = None,
-        hidden: bool = False,
-    ) -> None:
-        self.tokens.append(
-            _token(type_, tag, nesting, level, map_, markup, content, info, attrs, children, hidden)
-        )
-
     def document(self, root: Any) -> list[Token]:
         self.tables: list[int] = []
         self.blocks(root.children, 0, ())
@@ -395,9 +374,11 @@ class _Converter:
                 if not node.children:
                     raise _Declined  # markdown-it-py's map of an empty one takes a blank line
                 start, stop = self.span(node)
-                self.push("blockquote_open", "blockquote", 1, level, [start, stop], ">")
+                self.tokens.append(
+                    _token("blockquote_open", "blockquote", 1, level, [start, stop], ">")
+                )
                 self.blocks(node.children, level + 1, (*chain, _Container(True, 0)))
-                self.push("blockquote_close", "blockquote", -1, level, None, ">")
+                self.tokens.append(_token("blockquote_close", "blockquote", -1, level, None, ">"))
             elif name == "fence":
                 meta = node.meta
                 markup = meta["marker"] * meta["marker_len"]
@@ -405,16 +386,16 @@ class _Converter:
                 content = meta["content"]
                 if span[1] == len(self.starts) and not self.src.endswith(b"\n"):
                     content = self.fence_at_end(content, markup)
-                self.push("fence", "code", 0, level, list(span), markup, info=meta["info"],
-                          content=content)  # fmt: skip
+                self.tokens.append(_token("fence", "code", 0, level, list(span), markup,
+                                          info=meta["info"], content=content))  # fmt: skip
             elif name == "code_block":
-                self.push("code_block", "code", 0, level, list(self.span(node)), "",
-                          content=node.meta["content"])  # fmt: skip
+                self.tokens.append(_token("code_block", "code", 0, level, list(self.span(node)), "",
+                                          content=node.meta["content"]))  # fmt: skip
             elif name == "hr":
                 meta = node.meta
                 # markdown-it-py's markup has one marker more than the line (as markdown-it's)
-                self.push("hr", "hr", 0, level, list(self.span(node)),
-                          meta["marker"] * (meta["marker_len"] + 1))  # fmt: skip
+                self.tokens.append(_token("hr", "hr", 0, level, list(self.span(node)),
+                                          meta["marker"] * (meta["marker_len"] + 1)))  # fmt: skip
             elif name == "table" and not chain and level == 0:
                 self.table(node)
             else:
@@ -447,9 +428,9 @@ class _Converter:
             while first < end and self.src[first] == 0x20:
                 first += 1
         content = self.lines_content(first, start, stop, chain)
-        self.push("paragraph_open", "p", 1, level, [start, stop], hidden=hidden)
+        self.tokens.append(_token("paragraph_open", "p", 1, level, [start, stop], hidden=hidden))
         self.inline(children, content, [start, stop], level + 1)
-        self.push("paragraph_close", "p", -1, level, hidden=hidden)
+        self.tokens.append(_token("paragraph_close", "p", -1, level, hidden=hidden))
 
     def heading(self, node: Any, level: int) -> None:
         depth = node.meta["level"]
@@ -469,9 +450,9 @@ class _Converter:
             end = back
         content = src[pos:end].decode("utf-8").strip()
         markup = "#" * depth
-        self.push("heading_open", f"h{depth}", 1, level, [start, stop], markup)
+        self.tokens.append(_token("heading_open", f"h{depth}", 1, level, [start, stop], markup))
         self.inline(node.children, content, [start, stop], level + 1)
-        self.push("heading_close", f"h{depth}", -1, level, None, markup)
+        self.tokens.append(_token("heading_close", f"h{depth}", -1, level, None, markup))
 
     def setext_heading(self, node: Any, level: int, chain: Sequence[_Container]) -> None:
         start, stop = self.span(node)
@@ -480,9 +461,9 @@ class _Converter:
         tag = f"h{node.meta['level']}"
         markup = node.meta["marker"]
         content = self.lines_content(node.srcmap[0], start, stop - 1, chain)
-        self.push("heading_open", tag, 1, level, [start, stop], markup)
+        self.tokens.append(_token("heading_open", tag, 1, level, [start, stop], markup))
         self.inline(node.children, content, [start, stop - 1], level + 1)
-        self.push("heading_close", tag, -1, level, None, markup)
+        self.tokens.append(_token("heading_close", tag, -1, level, None, markup))
 
     def list_(self, node: Any, level: int, chain: tuple[_Container, ...]) -> None:
         ordered = node.name == "ordered_list"
@@ -492,12 +473,14 @@ class _Converter:
         attrs: dict[str, Any] = {}
         if ordered and node.meta["start"] != 1:
             attrs["start"] = node.meta["start"]
-        self.push(f"{kind}_open", tag, 1, level, list(self.span(node)), marker, attrs=attrs)
+        self.tokens.append(
+            _token(f"{kind}_open", tag, 1, level, list(self.span(node)), marker, attrs=attrs)
+        )
         for item in node.children:
             if item.name != "list_item":
                 raise _Declined
             self.list_item(item, level + 1, chain, marker)
-        self.push(f"{kind}_close", tag, -1, level, None, marker)
+        self.tokens.append(_token(f"{kind}_close", tag, -1, level, None, marker))
 
     def list_item(self, item: Any, level: int, chain: tuple[_Container, ...], marker: str) -> None:
         start, stop = self.span(item)
@@ -522,7 +505,9 @@ class _Converter:
         if empty_first or spaces > 4:
             spaces = 1
         inner = (*chain, _Container(False, after - line_base + spaces))
-        self.push("list_item_open", "li", 1, level, [start, stop], marker, info=info)
+        self.tokens.append(
+            _token("list_item_open", "li", 1, level, [start, stop], marker, info=info)
+        )
         children = item.children
         index = 0
         previous_end = start + 1 if empty_first else start
@@ -551,7 +536,7 @@ class _Converter:
                 self.blocks([child], level + 1, inner)
                 previous_end = self.span(child)[1]
                 index += 1
-        self.push("list_item_close", "li", -1, level, None, marker)
+        self.tokens.append(_token("list_item_close", "li", -1, level, None, marker))
 
     def table(self, node: Any) -> None:
         aligns = node.meta["alignments"]
@@ -569,7 +554,7 @@ class _Converter:
         if stop < len(self.starts) and self.src[self.starts[stop] : self.line_end(stop)].strip():
             raise _Declined
         self.tables.append(start)
-        self.push("table_open", "table", 1, 0, [start, stop])
+        self.tokens.append(_token("table_open", "table", 1, 0, [start, stop]))
         parts = node.children
         if not parts or parts[0].name != "thead" or len(parts) > 2:
             raise _Declined
@@ -580,7 +565,7 @@ class _Converter:
             cell_tag = "th" if head else "td"
             # markdown-it-py's head is its first line; the body runs to the table's end
             part_map = [start, start + 1] if head else [start + 2, stop]
-            self.push(f"{part.name}_open", part.name, 1, 1, part_map)
+            self.tokens.append(_token(f"{part.name}_open", part.name, 1, 1, part_map))
             for row in part.children:
                 if row.name != "trow":
                     raise _Declined
@@ -588,17 +573,19 @@ class _Converter:
                 cells = self.row_cells(line)
                 if len(row.children) != len(aligns):
                     raise _Declined
-                self.push("tr_open", "tr", 1, 2, [line, line + 1])
+                self.tokens.append(_token("tr_open", "tr", 1, 2, [line, line + 1]))
                 for column, cell in enumerate(row.children):
                     if cell.name != "tcell":
                         raise _Declined
                     content = cells[column] if column < len(cells) else ""
-                    self.push(f"{cell_tag}_open", cell_tag, 1, 3, attrs=dict(styles[column]))
+                    self.tokens.append(
+                        _token(f"{cell_tag}_open", cell_tag, 1, 3, attrs=dict(styles[column]))
+                    )
                     self.inline(cell.children, content, [line, line + 1], 4)
-                    self.push(f"{cell_tag}_close", cell_tag, -1, 3)
-                self.push("tr_close", "tr", -1, 2)
-            self.push(f"{part.name}_close", part.name, -1, 1)
-        self.push("table_close", "table", -1, 0)
+                    self.tokens.append(_token(f"{cell_tag}_close", cell_tag, -1, 3))
+                self.tokens.append(_token("tr_close", "tr", -1, 2))
+            self.tokens.append(_token(f"{part.name}_close", part.name, -1, 1))
+        self.tokens.append(_token("table_close", "table", -1, 0))
 
     def row_cells(self, line: int) -> list[str]:
         """A table row's cells as markdown-it-py splits them (its ``escapedSplit``: a ``\\|``
@@ -636,7 +623,7 @@ class _Converter:
             raise _Declined
         children: list[Token] = []
         self.inline_children(nodes, 0, children)
-        self.push("inline", "", 0, level, map_, content=content, children=children)
+        self.tokens.append(_token("inline", "", 0, level, map_, content=content, children=children))
 
     @staticmethod
     def text(out: list[Token], content: str, level: int, markup: str = "", info: str = "") -> None:
