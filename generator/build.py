@@ -177,12 +177,12 @@ def render(
     into: Path | None = None,
     memo: PageMemo | None = None,
 ) -> SiteFiles:
-    """Every output file of the site: the many pages on the workers while this process runs
-    the renderers. With ``into`` (the staging folder of :meth:`SiteFiles.stage`) each page is
-    written there as soon as it is rendered, and only its path comes back; without, every
-    file stays in memory. With ``memo`` (in memory), a page whose inputs are those of the
-    last build is kept, not rendered again. A template that fails on some page, or two things
-    writing one path, is a :class:`ContentError` like any problem in the content."""
+    """Every output file of the site. A build's go ``into`` the staging folder of
+    :meth:`SiteFiles.stage`: the renderers and pages run on the workers, each page written
+    there as soon as it is rendered and only its path coming back. A preview's stay in memory,
+    with ``memo``: a page whose inputs are those of the last build is kept, not rendered again.
+    A template that fails on some page, or two things writing one path, is a
+    :class:`ContentError` like any problem in the content."""
     ctx = checked.context
     jobs = pages.page_jobs(ctx)
     try:
@@ -192,16 +192,8 @@ def render(
                 renderer(ctx)
             for path, data in memo.render(ctx, jobs, workers):
                 ctx.files.add(path, data)
-            pages.render_sitemap(ctx)
-            return ctx.files
-        if into is None:
-            task = partial(pages.render_jobs, ctx, jobs)
-            with workers.start(task, len(jobs), before_fork=ctx.prepare) as rendered:
-                for renderer in RENDERERS:
-                    renderer(ctx)
-                for path, page in rendered.results():
-                    ctx.files.add(path, page)
         else:
+            assert into is not None, "a build renders into its staging folder"
             for _, path, _ in jobs:  # claimed first: no worker writes a path that is refused
                 ctx.files.add_written(path)
             # The renderers are the first items, each on a worker of its own while the others
